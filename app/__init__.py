@@ -1,0 +1,1 @@
+"""claim-risk's HTTP service: FastAPI over the scorer in ``model/``."""

@@ -1,0 +1,171 @@
+"""Score text: split into units, compute P(label) for every unit, and explain the risk.
+
+The fitted pipeline is linear, so the scorer reads its coefficients once and
+computes probabilities from the sparse TF-IDF matrix directly: all units of a
+call are vectorised together and scored with one sparse-dense product. This
+gives the same probabilities as ``pipeline.predict_proba`` (tested to 1e-9)
+without its per-call validation overhead.
+
+Evidence is exact. The centred logit of ``unhedged_claim``,
+``z_u - mean_k(z_k) = log P(u) - mean_k log P(k)``, is a sum over features of
+``x_j * (w_uj - mean_k w_kj)`` plus a constant, so each feature's term in that
+sum is its contribution to the risk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from model.artifact import LoadedModel
+from model.labels import LABELS, RISK_INDEX
+from model.sentences import split_sentences
+
+__all__ = ["Scorer", "DocumentInput", "EVIDENCE_TERMS"]
+
+#: How many evidence terms a unit reports at most.
+EVIDENCE_TERMS = 5
+_EMPTY_COUNTS = dict.fromkeys(LABELS, 0)
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One document to score; ``id`` is echoed back as given."""
+
+    text: str
+    id: str | None = None
+
+
+class Scorer:
+    """Turns documents into per-unit risks with evidence, from one loaded model."""
+
+    def __init__(self, model: LoadedModel) -> None:
+        self.model = model
+        self.threshold = model.threshold
+        pipeline = model.pipeline
+        self._features = pipeline.named_steps["features"]
+        classifier = pipeline.named_steps["classifier"]
+        order = [list(map(str, classifier.classes_)).index(label) for label in LABELS]
+        coef = np.asarray(classifier.coef_, dtype=np.float64)[order]
+        self._weights_t = np.ascontiguousarray(coef.T)  # (features, labels)
+        self._intercept = np.asarray(classifier.intercept_, dtype=np.float64)[order]
+        self._evidence_weights = coef[RISK_INDEX] - coef.mean(axis=0)
+        self._feature_names: list[str] | None = None
+
+    # -- probabilities ---------------------------------------------------
+
+    def vectorize(self, units: Sequence[str]) -> sparse.csr_matrix:
+        """TF-IDF features of ``units`` (one row each)."""
+        return sparse.csr_matrix(self._features.transform(units))
+
+    def probabilities(self, units: Sequence[str]) -> NDArray[np.float64]:
+        """P(label) for each unit, columns in ``LABELS`` order."""
+        if not units:
+            return np.zeros((0, len(LABELS)))
+        return self._softmax(self.vectorize(units))
+
+    def _softmax(self, features: sparse.csr_matrix) -> NDArray[np.float64]:
+        logits = np.asarray(features @ self._weights_t) + self._intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        return logits
+
+    # -- evidence ----------------------------------------------------------
+
+    @property
+    def feature_names(self) -> list[str]:
+        """Feature names without the FeatureUnion prefix (``word__`` / ``char__``)."""
+        if self._feature_names is None:
+            names = self._features.get_feature_names_out()
+            self._feature_names = [_display_term(str(n)) for n in names]
+        return self._feature_names
+
+    def evidence(self, features: sparse.csr_matrix, row: int, top: int = EVIDENCE_TERMS) -> list[dict[str, Any]]:
+        """The features of one row that raise the risk most, with their exact contribution."""
+        lo, hi = features.indptr[row], features.indptr[row + 1]
+        if lo == hi:
+            return []
+        indices = features.indices[lo:hi]
+        contributions = features.data[lo:hi] * self._evidence_weights[indices]
+        positive = np.flatnonzero(contributions > 0)
+        if positive.size > top:
+            positive = positive[np.argpartition(-contributions[positive], top - 1)[:top]]
+        ranked = positive[np.argsort(-contributions[positive], kind="stable")]
+        names = self.feature_names
+        return [{"term": names[indices[i]], "contribution": float(contributions[i])} for i in ranked]
+
+    # -- documents ---------------------------------------------------------
+
+    def score_documents(
+        self,
+        documents: Sequence[DocumentInput],
+        *,
+        threshold: float | None = None,
+        explain: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Score documents; one result dict per document, in input order.
+
+        Parameters
+        ----------
+        documents : sequence of DocumentInput
+        threshold : float, optional
+            Risk at or above which a unit or document is flagged; defaults to
+            the model's stored threshold.
+        explain : bool
+            Include evidence terms for each unit.
+        """
+        cut = self.threshold if threshold is None else float(threshold)
+        spans_per_doc = [split_sentences(doc.text) for doc in documents]
+        units = [doc.text[s:e] for doc, spans in zip(documents, spans_per_doc) for s, e in spans]
+        features = self.vectorize(units) if units else None
+        probs = self._softmax(features) if features is not None else np.zeros((0, len(LABELS)))
+        best = probs.argmax(axis=1)
+        probs_list = probs.tolist()
+        results: list[dict[str, Any]] = []
+        row = 0
+        for doc, spans in zip(documents, spans_per_doc):
+            counts = dict(_EMPTY_COUNTS)
+            sentences: list[dict[str, Any]] = []
+            top_risk, top_label = 0.0, None
+            for start, end in spans:
+                p = probs_list[row]
+                label = LABELS[best[row]]
+                risk = p[RISK_INDEX]
+                counts[label] += 1
+                if top_label is None or risk > top_risk:
+                    top_risk, top_label = risk, label
+                sentences.append(
+                    {
+                        "start": start,
+                        "end": end,
+                        "text": units[row],
+                        "label": label,
+                        "risk": risk,
+                        "probabilities": dict(zip(LABELS, p)),
+                        "flagged": risk >= cut,
+                        "evidence": self.evidence(features, row) if explain and features is not None else [],
+                    }
+                )
+                row += 1
+            results.append(
+                {
+                    "id": doc.id,
+                    "risk": top_risk,
+                    "flagged": top_risk >= cut if spans else False,
+                    "label": top_label,
+                    "counts": counts,
+                    "sentences": sentences,
+                }
+            )
+        return results
+
+
+def _display_term(name: str) -> str:
+    kind, _, term = name.partition("__")
+    return f"~{term}~" if kind == "char" else term

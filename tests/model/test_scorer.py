@@ -1,0 +1,81 @@
+"""The fast scoring path equals predict_proba, and its evidence is an exact decomposition."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.artifact import LoadedModel
+from model.labels import LABELS, RISK_INDEX
+from model.scorer import DocumentInput, Scorer
+
+TEXTS = [
+    "Our gummies relieve arthritis pain overnight.",
+    "Some people say the tea may help with nausea.",
+    "Ships in two business days.",
+    "",
+    "Relieves pain. May ease anxiety? No evidence it cures cancer.",
+    "😀 \u0301 \ud800 ???",
+]
+
+
+@pytest.fixture(scope="module")
+def scorer(tiny_model: LoadedModel) -> Scorer:
+    return Scorer(tiny_model)
+
+
+def test_fast_path_matches_predict_proba(scorer: Scorer, tiny_model: LoadedModel) -> None:
+    texts = [t for t in TEXTS if t] + ["kratom " * 300, "zzz unseen words only"]
+    classes = list(tiny_model.pipeline.classes_)
+    expected = tiny_model.pipeline.predict_proba(texts)[:, [classes.index(label) for label in LABELS]]
+    np.testing.assert_allclose(scorer.probabilities(texts), expected, rtol=0, atol=1e-9)
+
+
+def test_evidence_is_exact(scorer: Scorer, tiny_model: LoadedModel) -> None:
+    text = "Our gummies relieve arthritis pain overnight."
+    features = scorer.vectorize([text])
+    classifier = tiny_model.pipeline.named_steps["classifier"]
+    order = [list(classifier.classes_).index(label) for label in LABELS]
+    logits = (features @ classifier.coef_.T + classifier.intercept_)[0][order]
+    intercept = classifier.intercept_[order]
+    centred = logits[RISK_INDEX] - logits.mean() - (intercept[RISK_INDEX] - intercept.mean())
+    all_terms = scorer.evidence(features, 0, top=10_000)
+    positive_sum = sum(t["contribution"] for t in all_terms)
+    negative = features.data * scorer._evidence_weights[features.indices]
+    assert positive_sum + negative[negative < 0].sum() == pytest.approx(centred, abs=1e-9)
+    top = scorer.evidence(features, 0)
+    assert 0 < len(top) <= 5
+    assert [t["contribution"] for t in top] == sorted((t["contribution"] for t in top), reverse=True)
+    assert top == all_terms[: len(top)]
+
+
+def test_documents(scorer: Scorer) -> None:
+    docs = [DocumentInput(text=t, id=str(i)) for i, t in enumerate(TEXTS)]
+    results = scorer.score_documents(docs, threshold=0.5)
+    assert [r["id"] for r in results] == [str(i) for i in range(len(TEXTS))]
+    for doc, result in zip(docs, results):
+        for s in result["sentences"]:
+            assert doc.text[s["start"] : s["end"]] == s["text"]
+            assert 0.0 <= s["risk"] <= 1.0
+            assert sum(s["probabilities"].values()) == pytest.approx(1.0)
+            assert s["flagged"] == (s["risk"] >= 0.5)
+            assert s["label"] == max(s["probabilities"], key=s["probabilities"].get)
+        risks = [s["risk"] for s in result["sentences"]]
+        assert result["risk"] == (max(risks) if risks else 0.0)
+        assert sum(result["counts"].values()) == len(result["sentences"])
+    empty = results[3]
+    assert empty["sentences"] == [] and empty["risk"] == 0.0 and empty["label"] is None and not empty["flagged"]
+
+
+def test_threshold_and_explain(scorer: Scorer) -> None:
+    doc = [DocumentInput(text="Our gummies relieve arthritis pain overnight.")]
+    everything = scorer.score_documents(doc, threshold=0.0)[0]
+    assert everything["flagged"] and all(s["flagged"] for s in everything["sentences"])
+    plain = scorer.score_documents(doc, explain=False)[0]
+    assert all(s["evidence"] == [] for s in plain["sentences"])
+    assert scorer.score_documents(doc)[0]["sentences"][0]["evidence"]
+
+
+def test_claim_outranks_plain_text(scorer: Scorer) -> None:
+    p = scorer.probabilities(["The balm heals eczema fast.", "Store in a cool dry place."])
+    assert p[0, RISK_INDEX] > p[1, RISK_INDEX]
