@@ -53,8 +53,8 @@ def _table(counts: dict[str, int], total: int, head: str, limit: int | None = No
     return "\n".join(rows)
 
 
-def write_data_card(corpus: Corpus, data_dir: Path = DATA_DIR) -> Path:
-    """Write ``data/README.md``; returns its path."""
+def write_data_card(corpus: Corpus, data_dir: Path = DATA_DIR, out: Path | None = None) -> Path:
+    """Write the data card (``data/README.md`` unless ``out`` is given); returns its path."""
     s = corpus_stats(corpus)
     a = s["agreement"]
     n = s["n"]
@@ -129,6 +129,6 @@ missing evidence, disclaimers), so mentioning a disease is never the same as cla
   anxiety), so per-topic figures on real text will differ from these.
 - Minimal pairs make the hedge and negation signal stronger than in natural text.
 """
-    path = data_dir / "README.md"
+    path = out or data_dir / "README.md"
     path.write_text(text, encoding="utf-8")
     return path

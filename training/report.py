@@ -10,7 +10,7 @@ from model.labels import LABELS, RISK_LABEL
 from training.evaluate import reliability_bins
 from training.plots import plot_all
 
-__all__ = ["write_report", "write_card", "metrics_table"]
+__all__ = ["write_report", "write_card", "metrics_table", "compare_models"]
 
 
 def _f(x: float | None) -> str:
@@ -230,3 +230,16 @@ Full report, plots and external corpora: `docs/evaluation/report.md`.
     path = model_dir / "CARD.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def compare_models(committed: dict[str, Any], candidate: dict[str, Any]) -> str:
+    """Markdown table: the committed model's test figures beside a candidate's (both metric dicts)."""
+    rows = ["| figure | committed | candidate | change |", "|---|---|---|---|"]
+    for split in ("dev", "test"):
+        if split not in committed or split not in candidate:
+            continue
+        for name, get in (("unhedged F1", lambda m: m["risk"]["f1"]), ("unhedged PR-AUC", lambda m: m["risk"]["pr_auc"]),
+                          ("macro-F1", lambda m: m["macro_f1"])):
+            old, new = get(committed[split]), get(candidate[split])
+            rows.append(f"| {split} {name} | {_f(old)} | {_f(new)} | {new - old:+.3f} |")
+    return "\n".join(rows)

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (throughput, latency, memory); never timed unit tests."""
