@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,26 +33,43 @@ class Document(BaseModel):
     text: str = Field(description="the text; empty is valid (no sentences, risk 0)")
 
 
+def _score_request_schema(schema: dict[str, Any]) -> None:
+    """Publish the rules the validator enforces: one of documents/text, neither of them null."""
+    props = schema["properties"]
+    for key in ("documents", "text"):
+        props[key] = next(option for option in props[key]["anyOf"] if option.get("type") != "null") | {
+            "description": props[key].get("description", "")
+        }
+        props[key].pop("default", None)
+    schema["oneOf"] = [{"required": ["documents"]}, {"required": ["text"]}]
+    schema["examples"] = [
+        {"documents": [{"id": "post-17", "text": "Kratom relieves chronic pain. It may also ease anxiety."}]},
+        {"text": "Our CBD gummies calm anxiety within minutes.", "threshold": 0.3, "explain": False},
+    ]
+
+
 class ScoreRequest(BaseModel):
     """A batch of documents, or one ``text`` as a shorthand."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        json_schema_extra={
-            "examples": [
-                {"documents": [{"id": "post-17", "text": "Kratom relieves chronic pain. It may also ease anxiety."}]},
-                {"text": "Our CBD gummies calm anxiety within minutes.", "threshold": 0.3, "explain": False},
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_score_request_schema)
 
-    documents: list[Document] | None = Field(None, description="documents to score, results in this order")
+    documents: list[Document] | None = Field(
+        None, description="documents to score, results in this order; non-null ids must be unique (422 otherwise)"
+    )
     text: str | None = Field(None, description="shorthand for one document without an id")
     threshold: float | None = Field(
         None, ge=0.0, le=1.0, allow_inf_nan=False, description="flagging threshold for this call (0..1)"
     )
     explain: bool = Field(True, description="include evidence terms for each sentence")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("documents", "text"):
+                if key in data and data[key] is None:
+                    raise ValueError(f"`{key}` must not be null; omit it instead")
+        return data
 
     @model_validator(mode="after")
     def _one_form(self) -> ScoreRequest:

@@ -53,14 +53,19 @@ def in_process(seconds: float) -> list[tuple[str, str]]:
     rows = [
         ("model load (joblib + sha256 + checks)", f"{load_s * 1000:.0f} ms"),
         ("artifact size", f"{(DEFAULT_MODEL_DIR / 'pipeline.joblib').stat().st_size / 1e6:.1f} MB"),
-        ("ceiling: predict_proba, batch 1", f"{_rate(lambda: pipeline.predict_proba(one), 1, seconds):,.0f} sentences/s"),
-        ("ceiling: predict_proba, batch 512",
-         f"{_rate(lambda: pipeline.predict_proba(batch512), 512, seconds):,.0f} sentences/s"),
+        (
+            "ceiling: predict_proba, batch 1",
+            f"{_rate(lambda: pipeline.predict_proba(one), 1, seconds):,.0f} sentences/s",
+        ),
+        (
+            "ceiling: predict_proba, batch 512",
+            f"{_rate(lambda: pipeline.predict_proba(batch512), 512, seconds):,.0f} sentences/s",
+        ),
     ]
     for explain in (True, False):
         tag = "evidence on" if explain else "evidence off"
-        rate1 = _rate(lambda: scorer.score_documents(docs1, explain=explain), len(docs1), seconds)
-        rate40 = _rate(lambda: scorer.score_documents(doc40, explain=explain), n40, seconds)
+        rate1 = _rate(lambda e=explain: scorer.score_documents(docs1, explain=e), len(docs1), seconds)
+        rate40 = _rate(lambda e=explain: scorer.score_documents(doc40, explain=e), n40, seconds)
         rows.append((f"scorer: 1-sentence documents, {tag}", f"{rate1:,.0f} sentences/s"))
         rows.append((f"scorer: ~40-sentence documents, {tag}", f"{rate40:,.0f} sentences/s"))
     return rows
@@ -118,18 +123,37 @@ async def _load(url: str, bodies: list[bytes], connections: int, seconds: float)
         await asyncio.gather(*(worker(k) for k in range(connections)))
         elapsed = time.perf_counter() - started
     latencies.sort()
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": errors,
-            "p50_ms": 1000 * latencies[len(latencies) // 2],
-            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "errors": errors,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
 
 
 def service(seconds: float, workers: int, connections: tuple[int, ...]) -> list[tuple[str, str]]:
     port = _free_port()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--workers",
-                             str(workers), "--no-access-log", "--log-level", "warning"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "CLAIM_RISK_LOG_LEVEL": "warning"})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CLAIM_RISK_LOG_LEVEL": "warning"},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -144,14 +168,20 @@ def service(seconds: float, workers: int, connections: tuple[int, ...]) -> list[
         rows = [(f"service, {workers} worker(s): start-up to first /health", f"{startup:.2f} s")]
         pool = sentences()
         one = [json.dumps({"documents": [{"id": str(i), "text": t}]}).encode() for i, t in enumerate(pool[:500])]
-        many = [json.dumps({"documents": [{"id": str(i), "text": t} for i, t in enumerate(pool[k:k + 32])]}).encode()
-                for k in range(0, 32 * 50, 32)]
+        many = [
+            json.dumps({"documents": [{"id": str(i), "text": t} for i, t in enumerate(pool[k : k + 32])]}).encode()
+            for k in range(0, 32 * 50, 32)
+        ]
         for conns in connections:
             for name, bodies, per in (("1-sentence requests", one, 1), ("32-sentence requests", many, 32)):
                 r = asyncio.run(_load(f"{base}/score", bodies, conns, seconds))
-                rows.append((f"service, {workers} worker(s), {name}, {conns} connections",
-                             f"{r['rps']:,.0f} req/s = {r['rps'] * per:,.0f} sentences/s; p50 {r['p50_ms']:.1f} ms, "
-                             f"p99 {r['p99_ms']:.1f} ms; {r['requests']} requests, {r['errors']} errors"))
+                rows.append(
+                    (
+                        f"service, {workers} worker(s), {name}, {conns} connections",
+                        f"{r['rps']:,.0f} req/s = {r['rps'] * per:,.0f} sentences/s; p50 {r['p50_ms']:.1f} ms, "
+                        f"p99 {r['p99_ms']:.1f} ms; {r['requests']} requests, {r['errors']} errors",
+                    )
+                )
         rows.append((f"service, {workers} worker(s): resident memory after load", f"{_rss_mb(proc.pid):.0f} MB"))
         return rows
     finally:
@@ -169,11 +199,28 @@ def batch_cli(n: int) -> list[tuple[str, str]]:
                 fh.write(json.dumps({"id": str(i), "text": pool[i % len(pool)]}) + "\n")
         for workers in (1, 2):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "model.cli", "score", str(src), "-o", str(Path(tmp) / "out.jsonl"),
-                            "--workers", str(workers)], cwd=ROOT, check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "model.cli",
+                    "score",
+                    str(src),
+                    "-o",
+                    str(Path(tmp) / "out.jsonl"),
+                    "--workers",
+                    str(workers),
+                ],
+                cwd=ROOT,
+                check=True,
+            )
             elapsed = time.perf_counter() - started
-            rows.append((f"batch CLI, {n:,} one-sentence lines, {workers} worker(s)",
-                         f"{n / elapsed:,.0f} sentences/s ({elapsed:.1f} s incl. start-up)"))
+            rows.append(
+                (
+                    f"batch CLI, {n:,} one-sentence lines, {workers} worker(s)",
+                    f"{n / elapsed:,.0f} sentences/s ({elapsed:.1f} s incl. start-up)",
+                )
+            )
     return rows
 
 
@@ -190,8 +237,10 @@ def main() -> None:
         rows += service(seconds, 2, (16, 64))
     rows += batch_cli(5_000 if args.quick else 100_000)
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"# claim-risk benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {mem:.0f} GiB, "
-          f"Python {platform.python_version()}")
+    print(
+        f"# claim-risk benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {mem:.0f} GiB, "
+        f"Python {platform.python_version()}"
+    )
     print(f"command: python -m benchmarks.run {' '.join(sys.argv[1:])}".rstrip())
     print()
     print("| measure | figure |")

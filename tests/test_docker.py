@@ -30,8 +30,10 @@ def _docker_env() -> dict[str, str] | None:
     if shutil.which("docker") is None and not DOCKER_LOCAL.exists():
         return None
     env = dict(os.environ)
-    if shutil.which("docker") and subprocess.run(["docker", "info"], capture_output=True, env=env,
-                                                 timeout=60).returncode == 0:
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "info"], capture_output=True, env=env, timeout=60).returncode == 0
+    ):
         env.setdefault("BASE_IMAGE", "python:3.11-slim")
         return env
     if not DOCKER_LOCAL.exists():
@@ -58,15 +60,37 @@ def container() -> Iterator[str]:
     tag = f"claim-risk-test:{uuid.uuid4().hex[:8]}"
     build = subprocess.run(
         ["docker", "build", "--network", "host", "--build-arg", f"BASE_IMAGE={env['BASE_IMAGE']}", "-t", tag, "."],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1500,
     )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     port = _free_port()
     name = f"claim-risk-test-{uuid.uuid4().hex[:8]}"
     run = subprocess.run(
-        ["docker", "run", "-d", "--name", name, "--network", "host", "--read-only", "--tmpfs", "/tmp",
-         "-e", f"UVICORN_PORT={port}", "-e", "UVICORN_HOST=127.0.0.1", tag],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            "docker",
+            "run",
+            "-d",
+            "--name",
+            name,
+            "--network",
+            "host",
+            "--read-only",
+            "--tmpfs",
+            "/tmp",
+            "-e",
+            f"UVICORN_PORT={port}",
+            "-e",
+            "UVICORN_HOST=127.0.0.1",
+            tag,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stderr
     base = f"http://127.0.0.1:{port}"

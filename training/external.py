@@ -51,9 +51,10 @@ def evaluate_seeds(predict: Predict, shared: Path, threshold: float) -> dict[str
 def _read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
     csv.field_size_limit(10**7)
     # The tweet TSVs are unquoted and their texts contain stray quote marks.
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter=delimiter, quoting=quoting))
+        if delimiter == "\t":
+            return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+        return list(csv.DictReader(fh, delimiter=delimiter))
 
 
 def _mapped(predict: Predict, texts: list[str], gold: list[str], threshold: float) -> dict[str, Any]:

@@ -238,8 +238,12 @@ def compare_models(committed: dict[str, Any], candidate: dict[str, Any]) -> str:
     for split in ("dev", "test"):
         if split not in committed or split not in candidate:
             continue
-        for name, get in (("unhedged F1", lambda m: m["risk"]["f1"]), ("unhedged PR-AUC", lambda m: m["risk"]["pr_auc"]),
-                          ("macro-F1", lambda m: m["macro_f1"])):
+        figures = (
+            ("unhedged F1", lambda m: m["risk"]["f1"]),
+            ("unhedged PR-AUC", lambda m: m["risk"]["pr_auc"]),
+            ("macro-F1", lambda m: m["macro_f1"]),
+        )
+        for name, get in figures:
             old, new = get(committed[split]), get(candidate[split])
             rows.append(f"| {split} {name} | {_f(old)} | {_f(new)} | {new - old:+.3f} |")
     return "\n".join(rows)

@@ -12,8 +12,17 @@ from training.split import assign_splits
 
 
 def record(i: int, text: str, **fields: Any) -> dict[str, Any]:
-    base = {"id": f"r{i}", "text": text, "label": "no_claim", "passage_id": f"p{i}", "agent": "kratom",
-            "condition": None, "genre": "blog_post", "split": "train", "_line": i}
+    base = {
+        "id": f"r{i}",
+        "text": text,
+        "label": "no_claim",
+        "passage_id": f"p{i}",
+        "agent": "kratom",
+        "condition": None,
+        "genre": "blog_post",
+        "split": "train",
+        "_line": i,
+    }
     base.update(fields)
     return base
 

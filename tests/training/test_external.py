@@ -31,8 +31,14 @@ def test_seeds(scorer: Scorer) -> None:
 def test_corpora(scorer: Scorer) -> None:
     assert SHARED is not None
     results = evaluate_corpora(scorer.probabilities, SHARED, scorer.threshold)
-    assert set(results) == {"causal-language-pubmed", "claim-strength-eureka", "health-advice-pubmed",
-                            "cw-cure-tweets", "sci-exaggeration-insciout", "conll2010-wiki-weasel"}
+    assert set(results) == {
+        "causal-language-pubmed",
+        "claim-strength-eureka",
+        "health-advice-pubmed",
+        "cw-cure-tweets",
+        "sci-exaggeration-insciout",
+        "conll2010-wiki-weasel",
+    }
     assert results["causal-language-pubmed"]["three_class_without_correlational"]["n"] == 3061 - 998
     assert results["cw-cure-tweets"]["claim_vs_not"]["n"] == 3266
     assert 0.5 < results["conll2010-wiki-weasel"]["hedged_auc"] <= 1.0

@@ -40,9 +40,14 @@ def test_fit_temperature_recovers_a_known_scale() -> None:
 def test_select_and_save_on_a_slice(tmp_path: Path) -> None:
     corpus = validate_corpus()
     rows = corpus.split("train")[:600]
-    params, results = select(rows, groups_of(rows), feature_grid=[{"word_ngram_max": 1, "use_char": False}],
-                             classifier_grid=[{"C": 1.0, "class_weight": "balanced"},
-                                              {"C": 10.0, "class_weight": "balanced"}], folds=3, n_jobs=1)
+    params, results = select(
+        rows,
+        groups_of(rows),
+        feature_grid=[{"word_ngram_max": 1, "use_char": False}],
+        classifier_grid=[{"C": 1.0, "class_weight": "balanced"}, {"C": 10.0, "class_weight": "balanced"}],
+        folds=3,
+        n_jobs=1,
+    )
     assert len(results) == 2 and results[0]["pr_auc"] >= results[1]["pr_auc"]
     assert params.C in (1.0, 10.0) and 0.5 < results[0]["pr_auc"] <= 1.0
     pipeline = fit(rows, params)
@@ -60,7 +65,8 @@ def test_small_training_run_saves_a_loadable_model(tmp_path: Path) -> None:
     assert result.metrics["test"]["n"] == len(result.gold["test"])
     loaded = save(result, model_dir=tmp_path)
     scorer = Scorer(loaded)
-    probs = scorer.probabilities(["Our capsules cure insomnia and relieve back pain.", "Store the bottle in a cool, dry place."])
+    claim, plain = "Our capsules cure insomnia and relieve back pain.", "Store the bottle in a cool, dry place."
+    probs = scorer.probabilities([claim, plain])
     assert probs.shape == (2, len(LABELS))
     assert probs[0, 2] > probs[1, 2]
     assert load_model(tmp_path).metadata["metrics"]["test"] == result.metrics["test"]
