@@ -40,6 +40,9 @@ class ServiceMiddleware:
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, _quiet_startup_failure(send))
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -105,6 +108,17 @@ class ServiceMiddleware:
                 model_version=model,
                 **scope["state"].get("log_fields", {}),
             )
+
+
+def _quiet_startup_failure(send: Send) -> Send:
+    """Drop the traceback from a start-up refusal the lifespan has already logged in one line."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "lifespan.startup.failed" and "StartupError" in message.get("message", ""):
+            message = {**message, "message": ""}
+        await send(message)
+
+    return wrapped
 
 
 def _request_id(given: str | None) -> str:

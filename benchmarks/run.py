@@ -7,11 +7,9 @@ loopback, bounded in time. Figures are printed as a Markdown table; docs/benchma
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,13 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from benchmarks.corpus import documents, sentences
+from benchmarks.server import ROOT, load, rss_mb, serve
 from model.artifact import DEFAULT_MODEL_DIR, load_model
 from model.scorer import DocumentInput, Scorer
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _rate(fn: Any, units: int, seconds: float) -> float:
@@ -71,110 +66,18 @@ def in_process(seconds: float) -> list[tuple[str, str]]:
     return rows
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _rss_mb(pid: int) -> float:
-    total = 0
-    for child in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except FileNotFoundError:
-            pass
-    return total / 1024
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except FileNotFoundError:
-        return []
-    out = [int(k) for k in kids]
-    for k in list(out):
-        out += _children(k)
-    return out
-
-
-async def _load(url: str, bodies: list[bytes], connections: int, seconds: float) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-
-        async def worker(k: int) -> None:
-            nonlocal errors
-            i = k
-            while time.perf_counter() < deadline:
-                body = bodies[i % len(bodies)]
-                i += connections
-                t = time.perf_counter()
-                r = await client.post(url, content=body, headers={"content-type": "application/json"})
-                latencies.append(time.perf_counter() - t)
-                if r.status_code != 200:
-                    errors += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(connections)))
-        elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "errors": errors,
-        "p50_ms": 1000 * latencies[len(latencies) // 2],
-        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-    }
-
-
 def service(seconds: float, workers: int, connections: tuple[int, ...]) -> list[tuple[str, str]]:
-    port = _free_port()
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "CLAIM_RISK_LOG_LEVEL": "warning"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.05)
-            if time.perf_counter() - started > 60:
-                raise RuntimeError("service did not start")
-        startup = time.perf_counter() - started
+    pool = sentences()
+    one = [json.dumps({"documents": [{"id": str(i), "text": t}]}).encode() for i, t in enumerate(pool[:500])]
+    many = [
+        json.dumps({"documents": [{"id": str(i), "text": t} for i, t in enumerate(pool[k : k + 32])]}).encode()
+        for k in range(0, 32 * 50, 32)
+    ]
+    with serve(workers=workers) as (base, proc, startup):
         rows = [(f"service, {workers} worker(s): start-up to first /health", f"{startup:.2f} s")]
-        pool = sentences()
-        one = [json.dumps({"documents": [{"id": str(i), "text": t}]}).encode() for i, t in enumerate(pool[:500])]
-        many = [
-            json.dumps({"documents": [{"id": str(i), "text": t} for i, t in enumerate(pool[k : k + 32])]}).encode()
-            for k in range(0, 32 * 50, 32)
-        ]
         for conns in connections:
             for name, bodies, per in (("1-sentence requests", one, 1), ("32-sentence requests", many, 32)):
-                r = asyncio.run(_load(f"{base}/score", bodies, conns, seconds))
+                r = load(f"{base}/score", bodies, conns, seconds)
                 rows.append(
                     (
                         f"service, {workers} worker(s), {name}, {conns} connections",
@@ -182,11 +85,10 @@ def service(seconds: float, workers: int, connections: tuple[int, ...]) -> list[
                         f"p99 {r['p99_ms']:.1f} ms; {r['requests']} requests, {r['errors']} errors",
                     )
                 )
-        rows.append((f"service, {workers} worker(s): resident memory after load", f"{_rss_mb(proc.pid):.0f} MB"))
-        return rows
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        rows.append(
+            (f"service, {workers} worker(s): resident memory after load (all processes)", f"{rss_mb(proc.pid):.0f} MB")
+        )
+    return rows
 
 
 def batch_cli(n: int) -> list[tuple[str, str]]:

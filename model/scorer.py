@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from model.artifact import LoadedModel
+from model.features import FastTfidf
 from model.labels import LABELS, RISK_INDEX
 from model.sentences import split_sentences
 
@@ -49,6 +50,7 @@ class Scorer:
         self.threshold = model.threshold
         pipeline = model.pipeline
         self._features = pipeline.named_steps["features"]
+        self._fast = FastTfidf(self._features)
         classifier = pipeline.named_steps["classifier"]
         order = [list(map(str, classifier.classes_)).index(label) for label in LABELS]
         coef = np.asarray(classifier.coef_, dtype=np.float64)[order]
@@ -60,8 +62,8 @@ class Scorer:
     # -- probabilities ---------------------------------------------------
 
     def vectorize(self, units: Sequence[str]) -> sparse.csr_matrix:
-        """TF-IDF features of ``units`` (one row each)."""
-        return sparse.csr_matrix(self._features.transform(units))
+        """TF-IDF features of ``units`` (one row each), computed by :class:`FastTfidf`."""
+        return self._fast.transform(units)
 
     def probabilities(self, units: Sequence[str]) -> NDArray[np.float64]:
         """P(label) for each unit, columns in ``LABELS`` order."""
@@ -94,9 +96,8 @@ class Scorer:
         indices = features.indices[lo:hi]
         contributions = features.data[lo:hi] * self._evidence_weights[indices]
         positive = np.flatnonzero(contributions > 0)
-        if positive.size > top:
-            positive = positive[np.argpartition(-contributions[positive], top - 1)[:top]]
-        ranked = positive[np.argsort(-contributions[positive], kind="stable")]
+        # Largest first; equal contributions in feature order, so the evidence is deterministic.
+        ranked = positive[np.lexsort((indices[positive], -contributions[positive]))][:top]
         names = self.feature_names
         return [{"term": names[indices[i]], "contribution": float(contributions[i])} for i in ranked]
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from model.artifact import LoadedModel
 from model.labels import LABELS, RISK_INDEX
@@ -79,3 +83,29 @@ def test_threshold_and_explain(scorer: Scorer) -> None:
 def test_claim_outranks_plain_text(scorer: Scorer) -> None:
     p = scorer.probabilities(["The balm heals eczema fast.", "Store in a cool dry place."])
     assert p[0, RISK_INDEX] > p[1, RISK_INDEX]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400) | st.sampled_from(["a" * 100_000, "!?." * 3000, "\x00" * 50, "\u202eabc\u202c", ""]))
+def test_any_text_gives_valid_offsets_and_finite_risks(scorer: Scorer, text: str) -> None:
+    (result,) = scorer.score_documents([DocumentInput(text=text)])
+    assert 0.0 <= result["risk"] <= 1.0 and math.isfinite(result["risk"])
+    end = 0
+    for s in result["sentences"]:
+        assert end <= s["start"] < s["end"] <= len(text) and text[s["start"] : s["end"]] == s["text"]
+        assert all(math.isfinite(p) and 0.0 <= p <= 1.0 for p in s["probabilities"].values())
+        assert all(math.isfinite(e["contribution"]) for e in s["evidence"])
+        end = s["end"]
+
+
+def test_fast_features_equal_the_union(tiny_model: LoadedModel) -> None:
+    from model.features import UNION_FROM, FastTfidf
+
+    union = tiny_model.pipeline.named_steps["features"]
+    fast = FastTfidf(union)
+    assert fast.exact
+    texts = [*TEXTS, "RELIEVES pain!! Relieves PAIN?", "can't won't doesn’t", "a" * 3000]
+    for batch in (texts, texts * (UNION_FROM // len(texts) + 1)):
+        ours, theirs = fast.transform(batch), union.transform(batch)
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours.toarray(), theirs.toarray(), rtol=0, atol=1e-12)
