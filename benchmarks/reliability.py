@@ -143,7 +143,7 @@ def _hammer(base: str, stop: threading.Event, results: list[tuple[float, int]]) 
 
 def graceful_shutdown() -> list[Row]:
     with serve() as (base, proc, _):
-        stop, results = threading.Event(), []  # type: ignore[var-annotated]
+        stop, results = threading.Event(), list[tuple[float, int]]()
         threads = [threading.Thread(target=_hammer, args=(base, stop, results)) for _ in range(8)]
         for t in threads:
             t.start()
@@ -155,12 +155,12 @@ def graceful_shutdown() -> list[Row]:
         for t in threads:
             t.join()
     before = [s for t, s in results if t < signalled]
-    failed_inflight = sum(1 for s in before if s != 200)
+    failed_inflight = len([s for s in before if s != 200])
     return [
         (
             "SIGTERM under load (8 clients posting ~160-sentence requests)",
             f"exit code {code}; {len(before)} requests started before the signal, {failed_inflight} of them failed; "
-            f"{sum(1 for t, _ in results if t >= signalled)} attempted after it were refused",
+            f"{len([t for t, _ in results if t >= signalled])} attempted after it were refused",
         )
     ]
 
@@ -169,7 +169,7 @@ def killed_worker() -> list[Row]:
     from benchmarks.server import children
 
     with serve(workers=2) as (base, proc, _):
-        stop, results = threading.Event(), []  # type: ignore[var-annotated]
+        stop, results = threading.Event(), list[tuple[float, int]]()
         threads = [threading.Thread(target=_hammer, args=(base, stop, results)) for _ in range(8)]
         for t in threads:
             t.start()
@@ -183,8 +183,8 @@ def killed_worker() -> list[Row]:
         for t in threads:
             t.join()
         workers_after = [p for p in children(proc.pid) if _is_worker(p)]
-    failures = sum(1 for _, s in results if s != 200)
-    ok_after = sum(1 for t, s in results if t > killed_at + 3 and s == 200)
+    failures = len([s for _, s in results if s != 200])
+    ok_after = len([t for t, s in results if t > killed_at + 3 and s == 200])
     return [
         (
             "SIGKILL one of 2 workers under load (8 clients)",

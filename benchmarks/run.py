@@ -1,7 +1,9 @@
-"""Print throughput, latency, start-up and memory figures for the committed model, in one run.
+"""Print throughput, latency, start-up and memory figures for the committed model, peers alongside.
 
-Usage: ``python -m benchmarks.run [--seconds S] [--quick]``. Everything runs on this machine, on
-loopback, bounded in time. Figures are printed as a Markdown table; docs/benchmarks.md records them.
+Usage: ``python -m benchmarks.run [--seconds S] [--quick] [--no-mlserver]``. One run measures, on
+loopback and bounded in time: the ``predict_proba`` ceiling, our scorer in-process, our service (1
+and 2 workers), a minimal FastAPI app and MLServer serving the same artifact, the batch CLI, start-up
+time and memory. Load comes from wrk (Debian's package) when installed, else an async httpx client.
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks import wrk
 from benchmarks.corpus import documents, sentences
+from benchmarks.peers.mlserver import mlserver, v2_body
 from benchmarks.server import ROOT, load, rss_mb, serve
-from model.artifact import DEFAULT_MODEL_DIR, load_model
+from model.artifact import ARTIFACT_NAME, DEFAULT_MODEL_DIR, load_model
 from model.scorer import DocumentInput, Scorer
 
+Row = tuple[str, str]
 
-def _rate(fn: Any, units: int, seconds: float) -> float:
+
+def _rate(fn: Callable[[], Any], units: int, seconds: float) -> float:
     """Units per second of ``fn`` repeated for about ``seconds``."""
     fn()  # warm
     done, started = 0, time.perf_counter()
@@ -33,67 +40,106 @@ def _rate(fn: Any, units: int, seconds: float) -> float:
     return done / (time.perf_counter() - started)
 
 
-def in_process(seconds: float) -> list[tuple[str, str]]:
+def in_process(seconds: float) -> tuple[list[Row], float]:
     started = time.perf_counter()
     loaded = load_model(DEFAULT_MODEL_DIR)
     load_s = time.perf_counter() - started
     scorer = Scorer(loaded)
     pool = sentences()
-    batch512 = pool[:512]
-    one = pool[:1]
+    pipeline = loaded.pipeline
+    one, batch = pool[:1], pool[:512]
     docs1 = [DocumentInput(text=t) for t in pool[:64]]
     doc40 = [DocumentInput(text=t) for t in documents(8, 40)]
-    n40 = sum(len(scorer.score_documents([d], explain=False)[0]["sentences"]) for d in doc40)
-    pipeline = loaded.pipeline
+    n40 = sum(len(r["sentences"]) for r in scorer.score_documents(doc40, explain=False))
+    ceiling = _rate(lambda: pipeline.predict_proba(batch), len(batch), seconds)
     rows = [
-        ("model load (joblib + sha256 + checks)", f"{load_s * 1000:.0f} ms"),
-        ("artifact size", f"{(DEFAULT_MODEL_DIR / 'pipeline.joblib').stat().st_size / 1e6:.1f} MB"),
+        ("model load (sha256 + version checks + joblib)", f"{load_s * 1000:.0f} ms"),
+        ("artifact size", f"{(DEFAULT_MODEL_DIR / ARTIFACT_NAME).stat().st_size / 1e6:.1f} MB"),
         (
             "ceiling: predict_proba, batch 1",
             f"{_rate(lambda: pipeline.predict_proba(one), 1, seconds):,.0f} sentences/s",
         ),
-        (
-            "ceiling: predict_proba, batch 512",
-            f"{_rate(lambda: pipeline.predict_proba(batch512), 512, seconds):,.0f} sentences/s",
-        ),
+        ("ceiling: predict_proba, batch 512", f"{ceiling:,.0f} sentences/s"),
     ]
     for explain in (True, False):
         tag = "evidence on" if explain else "evidence off"
-        rate1 = _rate(lambda e=explain: scorer.score_documents(docs1, explain=e), len(docs1), seconds)
-        rate40 = _rate(lambda e=explain: scorer.score_documents(doc40, explain=e), n40, seconds)
-        rows.append((f"scorer: 1-sentence documents, {tag}", f"{rate1:,.0f} sentences/s"))
-        rows.append((f"scorer: ~40-sentence documents, {tag}", f"{rate40:,.0f} sentences/s"))
-    return rows
+        rate1 = _rate(lambda e=explain: scorer.score_documents(docs1, explain=e), len(docs1), seconds)  # type: ignore[misc]
+        rate40 = _rate(lambda e=explain: scorer.score_documents(doc40, explain=e), n40, seconds)  # type: ignore[misc]
+        rows.append((f"scorer in-process: 1-sentence documents (64 a call), {tag}", f"{rate1:,.0f} sentences/s"))
+        rows.append((f"scorer in-process: ~40-sentence documents, {tag}", f"{rate40:,.0f} sentences/s"))
+    return rows, ceiling
 
 
-def service(seconds: float, workers: int, connections: tuple[int, ...]) -> list[tuple[str, str]]:
-    pool = sentences()
-    one = [json.dumps({"documents": [{"id": str(i), "text": t}]}).encode() for i, t in enumerate(pool[:500])]
-    many = [
-        json.dumps({"documents": [{"id": str(i), "text": t} for i, t in enumerate(pool[k : k + 32])]}).encode()
-        for k in range(0, 32 * 50, 32)
-    ]
-    with serve(workers=workers) as (base, proc, startup):
-        rows = [(f"service, {workers} worker(s): start-up to first /health", f"{startup:.2f} s")]
-        for conns in connections:
-            for name, bodies, per in (("1-sentence requests", one, 1), ("32-sentence requests", many, 32)):
-                r = load(f"{base}/score", bodies, conns, seconds)
-                rows.append(
-                    (
-                        f"service, {workers} worker(s), {name}, {conns} connections",
-                        f"{r['rps']:,.0f} req/s = {r['rps'] * per:,.0f} sentences/s; p50 {r['p50_ms']:.1f} ms, "
-                        f"p99 {r['p99_ms']:.1f} ms; {r['requests']} requests, {r['errors']} errors",
-                    )
-                )
-        rows.append(
-            (f"service, {workers} worker(s): resident memory after load (all processes)", f"{rss_mb(proc.pid):.0f} MB")
-        )
-    return rows
+def _drive(url: str, body: bytes, connections: int, seconds: float) -> dict[str, float]:
+    if wrk.available():
+        return wrk.run_wrk(url, body, connections, seconds)
+    return load(url, [body], connections, seconds)
 
 
-def batch_cli(n: int) -> list[tuple[str, str]]:
-    pool = sentences()
+def _load_rows(
+    name: str,
+    url: str,
+    bodies: dict[int, bytes],
+    conns: tuple[int, ...],
+    seconds: float,
+    results: dict[tuple[str, int, int], dict[str, float]],
+) -> list[Row]:
     rows = []
+    for per, body in bodies.items():
+        for c in conns:
+            r = _drive(url, body, c, seconds)
+            results[(name, per, c)] = r
+            rows.append(
+                (
+                    f"{name}: {per}-sentence requests, {c} connections",
+                    f"{r['rps']:,.0f} req/s = {r['rps'] * per:,.0f} sentences/s; p50 {r['p50_ms']:.1f} ms, "
+                    f"p99 {r['p99_ms']:.1f} ms; {r['errors']} errors",
+                )
+            )
+    return rows
+
+
+def services(seconds: float, conns: tuple[int, ...], with_mlserver: bool) -> tuple[list[Row], dict[Any, Any]]:
+    pool = sentences()
+    texts = {1: pool[:1], 32: pool[100:132]}
+    ours = {
+        n: json.dumps({"documents": [{"id": str(i), "text": t} for i, t in enumerate(ts)]}).encode()
+        for n, ts in texts.items()
+    }
+    minimal = {n: json.dumps({"texts": ts}).encode() for n, ts in texts.items()}
+    rows: list[Row] = []
+    results: dict[Any, Any] = {}
+    for workers in (1, 2):
+        name = f"ours, {workers} worker(s), all features on"
+        with serve(workers=workers, extra=["--loop", "uvloop", "--http", "httptools"]) as (base, proc, startup):
+            rows.append((f"{name}: start-up to first answer", f"{startup:.2f} s"))
+            rows += _load_rows(name, f"{base}/score", ours, conns, seconds, results)
+            per_worker = rss_mb(proc.pid, with_children=True) / (workers + (1 if workers > 1 else 0))
+            rows.append((f"{name}: resident memory per process after load", f"{per_worker:.0f} MB"))
+    artifact = DEFAULT_MODEL_DIR / ARTIFACT_NAME
+    name = "minimal FastAPI + predict_proba, 1 worker"
+    with serve(
+        "benchmarks.peers.minimal_app:app",
+        env={"CLAIM_RISK_ARTIFACT": str(artifact)},
+        extra=["--loop", "uvloop", "--http", "httptools"],
+        health_path=None,
+        ready=(lambda base: (f"{base}/predict", minimal[1])),
+    ) as (base, proc, startup):
+        rows.append((f"{name}: start-up to first answer", f"{startup:.2f} s"))
+        rows += _load_rows(name, f"{base}/predict", minimal, conns, seconds, results)
+        rows.append((f"{name}: resident memory after load", f"{rss_mb(proc.pid):.0f} MB"))
+    if with_mlserver:
+        name = "MLServer 1.7.1 + mlserver-sklearn, default settings"
+        with tempfile.TemporaryDirectory() as tmp, mlserver(artifact, Path(tmp)) as (url, proc, startup):
+            rows.append((f"{name}: start-up to first answer", f"{startup:.2f} s"))
+            rows += _load_rows(name, url, {n: v2_body(ts) for n, ts in texts.items()}, conns, seconds, results)
+            rows.append((f"{name}: resident memory after load (all processes)", f"{rss_mb(proc.pid):.0f} MB"))
+    return rows, results
+
+
+def batch_cli(n: int) -> tuple[list[Row], dict[int, float]]:
+    pool = sentences()
+    rows, rates = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
         with src.open("w") as fh:
@@ -117,40 +163,63 @@ def batch_cli(n: int) -> list[tuple[str, str]]:
                 check=True,
             )
             elapsed = time.perf_counter() - started
+            rates[workers] = n / elapsed
             rows.append(
                 (
-                    f"batch CLI, {n:,} one-sentence lines, {workers} worker(s)",
-                    f"{n / elapsed:,.0f} sentences/s ({elapsed:.1f} s incl. start-up)",
+                    f"batch CLI: {n:,} one-sentence JSONL lines, {workers} worker(s), evidence on",
+                    f"{n / elapsed:,.0f} sentences/s ({elapsed:.1f} s including start-up)",
                 )
             )
+    return rows, rates
+
+
+def ratios(results: dict[Any, Any], ceiling: float, cli: dict[int, float], conns: tuple[int, ...]) -> list[Row]:
+    rows: list[Row] = []
+    ours, minimal, mls = (
+        "ours, 1 worker(s), all features on",
+        "minimal FastAPI + predict_proba, 1 worker",
+        "MLServer 1.7.1 + mlserver-sklearn, default settings",
+    )
+    for c in conns:
+        for per in (1, 32):
+            mine = results.get((ours, per, c))
+            for peer in (minimal, mls):
+                theirs = results.get((peer, per, c))
+                if mine and theirs:
+                    rows.append(
+                        (
+                            f"ratio, {per}-sentence requests, {c} connections: ours / {peer.split(',')[0]}",
+                            f"{mine['rps'] / theirs['rps']:.2f}x",
+                        )
+                    )
+    rows.append(("ratio: batch CLI (1 worker) / predict_proba batch-512 ceiling", f"{cli[1] / ceiling:.0%}"))
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each timed step")
-    parser.add_argument("--quick", action="store_true", help="short steps and a small batch file (CI)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each timed step")
+    parser.add_argument("--quick", action="store_true", help="short steps, 16 connections, small batch file (CI)")
+    parser.add_argument("--no-mlserver", action="store_true", help="skip the MLServer peer (no venv install)")
     args = parser.parse_args()
-    seconds = 1.0 if args.quick else args.seconds
-    rows: list[tuple[str, str]] = []
-    rows += in_process(seconds)
-    rows += service(seconds, 1, (16,) if args.quick else (16, 64))
-    if not args.quick:
-        rows += service(seconds, 2, (16, 64))
-    rows += batch_cli(5_000 if args.quick else 100_000)
+    seconds = 2.0 if args.quick else args.seconds
+    conns = (16,) if args.quick else (16, 64)
+    rows, ceiling = in_process(seconds)
+    service_rows, results = services(seconds, conns, not args.no_mlserver)
+    cli_rows, cli = batch_cli(5_000 if args.quick else 100_000)
+    rows += service_rows + cli_rows + ratios(results, ceiling, cli, conns)
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(
-        f"# claim-risk benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {mem:.0f} GiB, "
-        f"Python {platform.python_version()}"
+        f"# claim-risk benchmarks, {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, {mem:.0f} GiB, "
+        f"Python {platform.python_version()}, model {load_model(DEFAULT_MODEL_DIR).version}"
     )
     print(f"command: python -m benchmarks.run {' '.join(sys.argv[1:])}".rstrip())
+    print(f"load generator: {'wrk, 1 thread' if wrk.available() else 'httpx async client'} on the same machine")
     print()
     print("| measure | figure |")
     print("|---|---|")
     for name, value in rows:
         print(f"| {name} | {value} |")
-    print()
-    print("p50/p99 over all requests of a step; loopback, httpx async client, one client process.")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,8 +55,13 @@ def serve(
     cwd: Path = ROOT,
     extra: list[str] | None = None,
     timeout: float = 60.0,
+    health_path: str | None = "/health",
+    ready: Callable[[str], tuple[str, bytes]] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
-    """Run uvicorn; yields (base URL, process, seconds to the first healthy answer)."""
+    """Run uvicorn; yields (base URL, process, seconds to the first good answer).
+
+    Readiness is a 200 from ``GET health_path``, or from the POST that ``ready(base)`` names.
+    """
     port = free_port()
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -85,9 +90,15 @@ def serve(
     try:
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
+                err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                raise RuntimeError(f"server exited with {proc.returncode}: {err}")
             try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                if ready is not None:
+                    url, body = ready(base)
+                    r = httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=1)
+                else:
+                    r = httpx.get(f"{base}{health_path}", timeout=1)
+                if r.status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.05)

@@ -12,7 +12,7 @@ fall back to the union itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,14 +20,14 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-__all__ = ["FastTfidf", "UNION_FROM"]
+__all__ = ["FastTfidf", "WORD_CACHE_SIZE"]
 
-#: From this many documents on, scikit-learn's vectorised counting is faster than ours.
-UNION_FROM = 128
+#: Distinct words whose character n-grams are kept; the cache is emptied when full.
+WORD_CACHE_SIZE = 200_000
 
 
 class _Block:
-    __slots__ = ("analyzer", "idf", "offset", "sublinear", "vocabulary")
+    """One fitted vectorizer: turns a document into (column, count) pairs of its vocabulary."""
 
     def __init__(self, vectorizer: TfidfVectorizer, offset: int) -> None:
         self.analyzer: Callable[[str], list[str]] = vectorizer.build_analyzer()
@@ -35,6 +35,29 @@ class _Block:
         self.idf: np.ndarray[Any, np.dtype[np.float64]] = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.sublinear = bool(vectorizer.sublinear_tf)
         self.offset = offset
+        # char_wb n-grams never cross a space, so a document's counts are the sum of its
+        # words' counts: cache them per word (words repeat far more than sentences do).
+        self.per_word = vectorizer.analyzer == "char_wb"
+        self.preprocess: Callable[[str], str] = vectorizer.build_preprocessor()
+        self.word_ngrams: Callable[[str], list[str]] = vectorizer._char_wb_ngrams
+        self.cache: dict[str, list[tuple[int, int]]] = {}
+
+    def counts(self, doc: str) -> Iterable[tuple[int, int]]:
+        get = self.vocabulary.get
+        if not self.per_word:
+            return [(j, c) for term, c in Counter(self.analyzer(doc)).items() if (j := get(term)) is not None]
+        total: dict[int, int] = {}
+        cache = self.cache
+        for word in self.preprocess(doc).split():
+            hits = cache.get(word)
+            if hits is None:
+                hits = [(j, c) for term, c in Counter(self.word_ngrams(word)).items() if (j := get(term)) is not None]
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()
+                cache[word] = hits
+            for j, c in hits:
+                total[j] = total.get(j, 0) + c
+        return total.items()
 
 
 def _supported(vectorizer: Any) -> bool:
@@ -64,22 +87,19 @@ class FastTfidf:
 
     def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
         """Features of ``docs``, one CSR row each, equal to ``union.transform(docs)``."""
-        if not self.exact or len(docs) >= UNION_FROM:
+        if not self.exact:
             return sparse.csr_matrix(self._union.transform(docs))
         n = len(docs)
         rows, cols, vals = [], [], []
         for block in self._blocks:
-            get = block.vocabulary.get
             columns: list[int] = []
             counts: list[int] = []
             lengths = np.zeros(n, dtype=np.int64)
             for i, doc in enumerate(docs):
                 before = len(columns)
-                for term, count in Counter(block.analyzer(doc)).items():
-                    j = get(term)
-                    if j is not None:
-                        columns.append(j)
-                        counts.append(count)
+                for j, count in block.counts(doc):
+                    columns.append(j)
+                    counts.append(count)
                 lengths[i] = len(columns) - before
             col = np.asarray(columns, dtype=np.int64)
             tf = np.asarray(counts, dtype=np.float64)

@@ -34,6 +34,7 @@ class Hyperparameters:
     char_ngram_min: int = 2
     char_ngram_max: int = 5
     char_min_df: int = 2
+    char_analyzer: str = "char_wb"
     use_char: bool = True
     sublinear_tf: bool = True
     C: float = 10.0
@@ -62,7 +63,8 @@ def build_pipeline(params: Hyperparameters | None = None) -> Pipeline:
     -------
     sklearn.pipeline.Pipeline
         Steps ``features`` (a FeatureUnion of ``word`` and, if enabled,
-        ``char`` TF-IDF) and ``classifier`` (LogisticRegression).
+        ``char`` TF-IDF: ``char_wb`` keeps n-grams inside words, ``char``
+        lets them span word boundaries) and ``classifier`` (LogisticRegression).
     """
     p = params or Hyperparameters()
     transformers: list[tuple[str, Any]] = [
@@ -84,7 +86,7 @@ def build_pipeline(params: Hyperparameters | None = None) -> Pipeline:
                 "char",
                 TfidfVectorizer(
                     lowercase=True,
-                    analyzer="char_wb",
+                    analyzer=p.char_analyzer,
                     ngram_range=(p.char_ngram_min, p.char_ngram_max),
                     min_df=p.char_min_df,
                     sublinear_tf=p.sublinear_tf,
