@@ -24,9 +24,8 @@ import httpx
 
 from benchmarks.corpus import documents, sentences
 from benchmarks.server import ROOT, load, rss_mb, serve
-from model.artifact import ARTIFACT_NAME, DEFAULT_MODEL_DIR, METADATA_NAME
-
-Row = tuple[str, str]
+from benchmarks.table import Row, print_table
+from model.artifact import ARTIFACT_NAME, DEFAULT_MODEL_DIR, METADATA_NAME, load_model
 
 
 def _raw(base: str, head: bytes, body_chunks: list[bytes], pause: float = 0.0) -> tuple[int, float]:
@@ -197,7 +196,7 @@ def killed_worker() -> list[Row]:
 
 def _is_worker(pid: int) -> bool:
     try:
-        return b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except FileNotFoundError:
         return False
 
@@ -259,13 +258,13 @@ def main() -> None:
     rows += graceful_shutdown()
     rows += killed_worker()
     rows += startup_faults()
-    print(f"# claim-risk reliability, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
-    print(f"command: python -m benchmarks.reliability {' '.join(sys.argv[1:])}".rstrip())
-    print()
-    print("| check | result |")
-    print("|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    print_table(
+        "claim-risk reliability",
+        "benchmarks.reliability",
+        ("check", "result"),
+        rows,
+        [f"model {load_model(DEFAULT_MODEL_DIR).version}"],
+    )
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -24,10 +22,9 @@ from benchmarks import wrk
 from benchmarks.corpus import documents, sentences
 from benchmarks.peers.mlserver import mlserver, v2_body
 from benchmarks.server import ROOT, load, rss_mb, serve
+from benchmarks.table import Row, print_table
 from model.artifact import ARTIFACT_NAME, DEFAULT_MODEL_DIR, load_model
 from model.scorer import DocumentInput, Scorer
-
-Row = tuple[str, str]
 
 
 def _rate(fn: Callable[[], Any], units: int, seconds: float) -> float:
@@ -208,18 +205,16 @@ def main() -> None:
     service_rows, results = services(seconds, conns, not args.no_mlserver)
     cli_rows, cli = batch_cli(5_000 if args.quick else 100_000)
     rows += service_rows + cli_rows + ratios(results, ceiling, cli, conns)
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(
-        f"# claim-risk benchmarks, {time.strftime('%Y-%m-%d')}: {os.cpu_count()} cores, {mem:.0f} GiB, "
-        f"Python {platform.python_version()}, model {load_model(DEFAULT_MODEL_DIR).version}"
+    print_table(
+        "claim-risk benchmarks",
+        "benchmarks.run",
+        ("measure", "figure"),
+        rows,
+        [
+            f"model {load_model(DEFAULT_MODEL_DIR).version}",
+            f"load generator: {'wrk, 1 thread' if wrk.available() else 'httpx async client'} on the same machine",
+        ],
     )
-    print(f"command: python -m benchmarks.run {' '.join(sys.argv[1:])}".rstrip())
-    print(f"load generator: {'wrk, 1 thread' if wrk.available() else 'httpx async client'} on the same machine")
-    print()
-    print("| measure | figure |")
-    print("|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
 
 
 if __name__ == "__main__":

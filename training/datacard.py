@@ -103,6 +103,11 @@ published test passages, so the test split only grows by new passages.
 The writer of each passage labeled it by the guidelines (pass A); a second annotator, who saw the passages
 but none of pass A's labels, labeled every sentence again (pass B). {agreement_text}
 
+Read the kappa as an upper bound. Writers and second annotators were AI writing assistants working from the
+same guidelines, and the writers wrote many sentences as clear exemplars of a rule; annotators of one kind
+agree more than independent human annotators would. The honest check of the labels' usefulness is the
+external evaluation on the seed articles (see `model/CARD.md`).
+
 ## Hard cases
 {s["hard_case_share"]:.1%} of sentences carry at least one hard-case tag; {s["families"]} minimal-pair
 families hold {s["family_members"]} sentences. Tags: {tags}.
@@ -120,8 +125,9 @@ missing evidence, disclaimers), so mentioning a disease is never the same as cla
 {_table(s["conditions"], n, "condition", limit=40)}
 
 ## Known gaps and biases
-- Written by a small team of writers from one brief: style is cleaner and more varied-by-design than scraped
-  text; real pages have more typos, boilerplate, navigation text and run-on sentences.
+- Written by a small team of writers (AI writing assistants) from one brief: style is cleaner and more
+  varied-by-design than scraped text; real pages have more typos, boilerplate, navigation text and run-on
+  sentences. Long, academic-sounding SEO prose (the register of the seed articles) is a minority.
 - English only; US regulatory framing (FDA, FTC) dominates the regulator and news genres.
 - Pass A is the writer's own label, so it can lean toward what the writer intended; pass B and the
   adjudication follow the guidelines only, and the adjudicated label is the one used.

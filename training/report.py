@@ -190,7 +190,8 @@ def write_card(model_dir: Path, metadata: dict[str, Any], external: dict[str, An
         rows["seed articles (external)"] = external["seeds"]
     params = metadata["hyperparameters"]
     char_text = (
-        f", character {params['char_ngram_min']}–{params['char_ngram_max']}-grams within word boundaries"
+        f", character {params['char_ngram_min']}–{params['char_ngram_max']}-grams"
+        + (" within word boundaries" if params.get("char_analyzer", "char_wb") == "char_wb" else "")
         if params["use_char"]
         else ""
     )

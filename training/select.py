@@ -24,9 +24,13 @@ from model.pipeline import Hyperparameters, build_pipeline
 __all__ = ["FEATURE_GRID", "CLASSIFIER_GRID", "SMALL_FEATURE_GRID", "SMALL_CLASSIFIER_GRID", "select"]
 
 FEATURE_GRID: list[dict[str, Any]] = [
-    {"word_ngram_max": n, "use_char": c, "sublinear_tf": s, "word_min_df": m}
+    {"word_ngram_max": n, "sublinear_tf": s, "word_min_df": m, **char}
     for n in (1, 2, 3)
-    for c in (False, True)
+    for char in (
+        {"use_char": False},
+        {"use_char": True, "char_analyzer": "char_wb"},
+        {"use_char": True, "char_analyzer": "char"},
+    )
     for s in (True, False)
     for m in (1, 2)
 ]
