@@ -12,18 +12,27 @@ fall back to the union itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-__all__ = ["FastTfidf", "WORD_CACHE_SIZE"]
+__all__ = ["WORD_CACHE_SIZE", "FastTfidf", "Rows"]
 
 #: Distinct words whose character n-grams are kept; the cache is emptied when full.
 WORD_CACHE_SIZE = 200_000
+
+
+class Rows(NamedTuple):
+    """CSR arrays of a feature matrix: row i is ``indices/data[indptr[i]:indptr[i + 1]]``."""
+
+    indptr: npt.NDArray[np.int64]
+    indices: npt.NDArray[np.int64]
+    data: npt.NDArray[np.float64]
 
 
 class _Block:
@@ -42,7 +51,7 @@ class _Block:
         self.word_ngrams: Callable[[str], list[str]] = vectorizer._char_wb_ngrams
         self.cache: dict[str, list[tuple[int, int]]] = {}
 
-    def counts(self, doc: str) -> Iterable[tuple[int, int]]:
+    def counts(self, doc: str) -> Collection[tuple[int, int]]:
         get = self.vocabulary.get
         if not self.per_word:
             return [(j, c) for term, c in Counter(self.analyzer(doc)).items() if (j := get(term)) is not None]
@@ -89,6 +98,14 @@ class FastTfidf:
         """Features of ``docs``, one CSR row each, equal to ``union.transform(docs)``."""
         if not self.exact:
             return sparse.csr_matrix(self._union.transform(docs))
+        rows = self.transform_rows(docs)
+        return sparse.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(len(docs), self.n_features))
+
+    def transform_rows(self, docs: Sequence[str]) -> Rows:
+        """The same features as plain CSR arrays, skipping scipy's construction checks (hot path)."""
+        if not self.exact:
+            m = sparse.csr_matrix(self._union.transform(docs))
+            return Rows(m.indptr.astype(np.int64), m.indices.astype(np.int64), m.data)
         n = len(docs)
         rows, cols, vals = [], [], []
         for block in self._blocks:
@@ -96,11 +113,12 @@ class FastTfidf:
             counts: list[int] = []
             lengths = np.zeros(n, dtype=np.int64)
             for i, doc in enumerate(docs):
-                before = len(columns)
-                for j, count in block.counts(doc):
-                    columns.append(j)
-                    counts.append(count)
-                lengths[i] = len(columns) - before
+                pairs = block.counts(doc)
+                if pairs:
+                    js, cs = zip(*pairs, strict=True)
+                    columns.extend(js)
+                    counts.extend(cs)
+                    lengths[i] = len(js)
             col = np.asarray(columns, dtype=np.int64)
             tf = np.asarray(counts, dtype=np.float64)
             if block.sublinear:
@@ -117,7 +135,4 @@ class FastTfidf:
         order = np.argsort(row, kind="stable")
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
-        return sparse.csr_matrix(
-            (np.concatenate(vals)[order], np.concatenate(cols)[order].astype(np.int32), indptr),
-            shape=(n, self.n_features),
-        )
+        return Rows(indptr, np.concatenate(cols)[order], np.concatenate(vals)[order])

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from model.artifact import LoadedModel
-from model.features import FastTfidf
+from model.features import FastTfidf, Rows
 from model.labels import LABELS, RISK_INDEX
 from model.sentences import split_sentences
 
@@ -71,8 +71,17 @@ class Scorer:
             return np.zeros((0, len(LABELS)))
         return self._softmax(self.vectorize(units))
 
-    def _softmax(self, features: sparse.csr_matrix) -> NDArray[np.float64]:
-        logits = np.asarray(features @ self._weights_t) + self._intercept
+    def _softmax(self, features: sparse.csr_matrix | Rows) -> NDArray[np.float64]:
+        if isinstance(features, Rows):
+            n = len(features.indptr) - 1
+            row = np.repeat(np.arange(n), np.diff(features.indptr))
+            weighted = features.data[:, None] * self._weights_t[features.indices]
+            logits = np.empty((n, len(LABELS)), dtype=np.float64)
+            for k in range(len(LABELS)):
+                logits[:, k] = np.bincount(row, weights=weighted[:, k], minlength=n)
+            logits += self._intercept
+        else:
+            logits = np.asarray(features @ self._weights_t) + self._intercept
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)
@@ -88,7 +97,7 @@ class Scorer:
             self._feature_names = [_display_term(str(n)) for n in names]
         return self._feature_names
 
-    def evidence(self, features: sparse.csr_matrix, row: int, top: int = EVIDENCE_TERMS) -> list[dict[str, Any]]:
+    def evidence(self, features: sparse.csr_matrix | Rows, row: int, top: int = EVIDENCE_TERMS) -> list[dict[str, Any]]:
         """The features of one row that raise the risk most, with their exact contribution."""
         lo, hi = features.indptr[row], features.indptr[row + 1]
         if lo == hi:
@@ -124,7 +133,7 @@ class Scorer:
         cut = self.threshold if threshold is None else float(threshold)
         spans_per_doc = [split_sentences(doc.text) for doc in documents]
         units = [doc.text[s:e] for doc, spans in zip(documents, spans_per_doc) for s, e in spans]
-        features = self.vectorize(units) if units else None
+        features = self._fast.transform_rows(units) if units else None
         probs = self._softmax(features) if features is not None else np.zeros((0, len(LABELS)))
         best = probs.argmax(axis=1)
         probs_list = probs.tolist()

@@ -36,7 +36,7 @@ BENCHMARKS: dict[str, dict[str, Any]] = {
         "target": 0.833,
     },
 }
-INNER_GRID: list[dict[str, Any]] = [{"C": c} for c in (3.0, 10.0, 30.0)]
+INNER_GRID: list[dict[str, Any]] = [{"C": c} for c in (10.0, 30.0, 100.0)]
 BASE = Hyperparameters(word_ngram_max=3, use_char=True, class_weight="balanced")
 
 
