@@ -23,14 +23,13 @@ from model.pipeline import Hyperparameters, build_pipeline
 
 __all__ = ["FEATURE_GRID", "CLASSIFIER_GRID", "SMALL_FEATURE_GRID", "SMALL_CLASSIFIER_GRID", "select"]
 
+# Character n-grams stay inside words (char_wb): n-grams across word boundaries ("char") scored
+# +0.003 CV PR-AUC on the first 5,000 sentences, well within one standard deviation (0.02), and
+# would turn off the per-word cache that makes serving fast (model/features.py).
 FEATURE_GRID: list[dict[str, Any]] = [
-    {"word_ngram_max": n, "sublinear_tf": s, "word_min_df": m, **char}
+    {"word_ngram_max": n, "use_char": c, "sublinear_tf": s, "word_min_df": m}
     for n in (1, 2, 3)
-    for char in (
-        {"use_char": False},
-        {"use_char": True, "char_analyzer": "char_wb"},
-        {"use_char": True, "char_analyzer": "char"},
-    )
+    for c in (False, True)
     for s in (True, False)
     for m in (1, 2)
 ]
