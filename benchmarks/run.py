@@ -84,6 +84,7 @@ def _load_rows(
     rows = []
     for per, body in bodies.items():
         for c in conns:
+            _drive(url, body, c, 1.0)  # warm-up, not measured: caches, allocator, connections
             r = _drive(url, body, c, seconds)
             results[(name, per, c)] = r
             rows.append(
