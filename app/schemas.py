@@ -80,7 +80,9 @@ class ScoreRequest(BaseModel):
 
 class Evidence(BaseModel):
     term: str = Field(description="a feature of the model; ~x~ marks a character n-gram")
-    contribution: float = Field(description="its exact share of the unhedged_claim centred logit (> 0)")
+    contribution: float = Field(
+        description="its exact term (> 0) in log P(unhedged_claim) / P(most probable other label)"
+    )
 
 
 class SentenceResult(BaseModel):

@@ -6,10 +6,12 @@ call are vectorised together and scored with one sparse-dense product. This
 gives the same probabilities as ``pipeline.predict_proba`` (tested to 1e-9)
 without its per-call validation overhead.
 
-Evidence is exact. The centred logit of ``unhedged_claim``,
-``z_u - mean_k(z_k) = log P(u) - mean_k log P(k)``, is a sum over features of
-``x_j * (w_uj - mean_k w_kj)`` plus a constant, so each feature's term in that
-sum is its contribution to the risk.
+Evidence is exact. For each unit, the competitor ``c`` is the most probable
+label other than ``unhedged_claim``; the log-odds ``log P(u) / P(c) = z_u - z_c``
+is a sum over features of ``x_j * (w_uj - w_cj)`` plus the intercept
+difference, so each feature's term is its exact contribution to "unhedged
+rather than c". A hedge word therefore counts against the risk, as a reviewer
+expects.
 """
 
 from __future__ import annotations
@@ -56,7 +58,9 @@ class Scorer:
         coef = np.asarray(classifier.coef_, dtype=np.float64)[order]
         self._weights_t = np.ascontiguousarray(coef.T)  # (features, labels)
         self._intercept = np.asarray(classifier.intercept_, dtype=np.float64)[order]
-        self._evidence_weights = coef[RISK_INDEX] - coef.mean(axis=0)
+        # Row c: weights of the log-odds of unhedged_claim against label c (the row for
+        # unhedged_claim itself is never used as a competitor).
+        self._evidence_weights = coef[RISK_INDEX][None, :] - coef
         self._feature_names: list[str] | None = None
 
     # -- probabilities ---------------------------------------------------
@@ -97,13 +101,15 @@ class Scorer:
             self._feature_names = [_display_term(str(n)) for n in names]
         return self._feature_names
 
-    def evidence(self, features: sparse.csr_matrix | Rows, row: int, top: int = EVIDENCE_TERMS) -> list[dict[str, Any]]:
-        """The features of one row that raise the risk most, with their exact contribution."""
+    def evidence(
+        self, features: sparse.csr_matrix | Rows, row: int, competitor: int, top: int = EVIDENCE_TERMS
+    ) -> list[dict[str, Any]]:
+        """The features of one row that favour unhedged_claim over ``competitor`` most, exactly."""
         lo, hi = features.indptr[row], features.indptr[row + 1]
         if lo == hi:
             return []
         indices = features.indices[lo:hi]
-        contributions = features.data[lo:hi] * self._evidence_weights[indices]
+        contributions = features.data[lo:hi] * self._evidence_weights[competitor][indices]
         positive = np.flatnonzero(contributions > 0)
         # Largest first; equal contributions in feature order, so the evidence is deterministic.
         ranked = positive[np.lexsort((indices[positive], -contributions[positive]))][:top]
@@ -136,6 +142,9 @@ class Scorer:
         features = self._fast.transform_rows(units) if units else None
         probs = self._softmax(features) if features is not None else np.zeros((0, len(LABELS)))
         best = probs.argmax(axis=1)
+        others = probs.copy()
+        others[:, RISK_INDEX] = -1.0
+        competitor = others.argmax(axis=1)
         probs_list = probs.tolist()
         results: list[dict[str, Any]] = []
         row = 0
@@ -159,7 +168,11 @@ class Scorer:
                         "risk": risk,
                         "probabilities": dict(zip(LABELS, p)),
                         "flagged": risk >= cut,
-                        "evidence": self.evidence(features, row) if explain and features is not None else [],
+                        "evidence": (
+                            self.evidence(features, row, int(competitor[row]))
+                            if explain and features is not None
+                            else []
+                        ),
                     }
                 )
                 row += 1

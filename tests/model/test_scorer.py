@@ -40,17 +40,25 @@ def test_evidence_is_exact(scorer: Scorer, tiny_model: LoadedModel) -> None:
     features = scorer.vectorize([text])
     classifier = tiny_model.pipeline.named_steps["classifier"]
     order = [list(classifier.classes_).index(label) for label in LABELS]
-    logits = (features @ classifier.coef_.T + classifier.intercept_)[0][order]
-    intercept = classifier.intercept_[order]
-    centred = logits[RISK_INDEX] - logits.mean() - (intercept[RISK_INDEX] - intercept.mean())
-    all_terms = scorer.evidence(features, 0, top=10_000)
-    positive_sum = sum(t["contribution"] for t in all_terms)
-    negative = features.data * scorer._evidence_weights[features.indices]
-    assert positive_sum + negative[negative < 0].sum() == pytest.approx(centred, abs=1e-9)
-    top = scorer.evidence(features, 0)
-    assert 0 < len(top) <= 5
-    assert [t["contribution"] for t in top] == sorted((t["contribution"] for t in top), reverse=True)
-    assert top == all_terms[: len(top)]
+    coef, intercept = classifier.coef_[order], classifier.intercept_[order]
+    logits = (features @ coef.T)[0] + intercept
+    for competitor in (0, 1):
+        # Log-odds of unhedged against the competitor, minus its intercept part, is the sum of all terms.
+        margin = logits[RISK_INDEX] - logits[competitor] - (intercept[RISK_INDEX] - intercept[competitor])
+        terms = features.data * (coef[RISK_INDEX] - coef[competitor])[features.indices]
+        assert terms.sum() == pytest.approx(margin, abs=1e-9)
+        everything = scorer.evidence(features, 0, competitor, top=10_000)
+        assert sum(t["contribution"] for t in everything) == pytest.approx(terms[terms > 0].sum(), abs=1e-9)
+        top = scorer.evidence(features, 0, competitor)
+        assert 0 < len(top) <= 5 and top == everything[: len(top)]
+        assert [t["contribution"] for t in top] == sorted((t["contribution"] for t in top), reverse=True)
+
+
+def test_hedges_are_not_evidence_for_risk(scorer: Scorer) -> None:
+    (result,) = scorer.score_documents([DocumentInput(text="The powder may ease arthritis pain for some people.")])
+    (sentence,) = result["sentences"]
+    assert sentence["label"] == "hedged_claim"
+    assert "may" not in [e["term"] for e in sentence["evidence"]]
 
 
 def test_documents(scorer: Scorer) -> None:
