@@ -23,6 +23,20 @@ from training.evaluate import binary_risk_metrics, classification_metrics
 
 __all__ = ["shared_dir", "SHARED_MISSING", "evaluate_seeds", "evaluate_corpora", "load_seeds", "headline"]
 
+#: Claim-strength corpora: file, the README's mapping onto our labels, and the correlational label,
+#: which is reported both dropped and mapped to hedged_claim.
+STRENGTH_CORPORA: dict[str, tuple[str, dict[str, str], str]] = {
+    "causal-language-pubmed": (
+        "pubmed_causal_language_use.csv",
+        {"1": "unhedged_claim", "2": "hedged_claim", "0": "no_claim"},
+        "3",
+    ),
+    "claim-strength-eureka": (
+        "annotated_eureka.csv",
+        {"3": "unhedged_claim", "2": "hedged_claim", "0": "no_claim"},
+        "1",
+    ),
+}
 SHARED_MISSING = "../shared/ is absent (a fresh clone has no external evaluation data)"
 Predict = Callable[[list[str]], NDArray[np.float64]]
 
@@ -80,23 +94,11 @@ def evaluate_corpora(predict: Predict, shared: Path, threshold: float) -> dict[s
     base = shared / "corpora"
     results: dict[str, Any] = {}
 
-    rows = _read_csv(base / "causal-language-pubmed" / "pubmed_causal_language_use.csv")
-    results["causal-language-pubmed"] = _strength_corpus(
-        predict,
-        [(r["sentence"], r["label"]) for r in rows],
-        {"1": "unhedged_claim", "2": "hedged_claim", "0": "no_claim"},
-        "3",
-        threshold,
-    )
-
-    rows = _read_csv(base / "claim-strength-eureka" / "annotated_eureka.csv")
-    results["claim-strength-eureka"] = _strength_corpus(
-        predict,
-        [(r["sentence"], r["label"]) for r in rows],
-        {"3": "unhedged_claim", "2": "hedged_claim", "0": "no_claim"},
-        "1",
-        threshold,
-    )
+    for name, (file, mapping, correlational) in STRENGTH_CORPORA.items():
+        rows = _read_csv(base / name / file)
+        results[name] = _strength_corpus(
+            predict, [(r["sentence"], r["label"]) for r in rows], mapping, correlational, threshold
+        )
 
     rows = _read_csv(base / "health-advice-pubmed" / "annotations_structured_abstract.csv")
     advice = {"2": "unhedged_claim", "1": "hedged_claim", "0": "no_claim"}
