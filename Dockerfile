@@ -34,4 +34,5 @@ USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=15s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('UVICORN_PORT', '8000'), timeout=2)"]
-CMD ["uvicorn", "app.main:app", "--no-access-log", "--timeout-graceful-shutdown", "20"]
+# app.serve is uvicorn with its own flags and UVICORN_* variables, but exits 0 after a graceful SIGTERM.
+CMD ["python", "-m", "app.serve", "--no-access-log", "--timeout-graceful-shutdown", "20"]

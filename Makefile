@@ -25,7 +25,7 @@ $(VENV)/.dev-installed: $(VENV)/.serve-installed requirements/dev.lock
 	touch $@
 
 serve: $(VENV)/.serve-installed ## create .venv if needed and serve the committed model on port 8000
-	$(BIN)/uvicorn app.main:app --host 0.0.0.0 --port $(PORT) --no-access-log
+	$(BIN)/python -m app.serve --host 0.0.0.0 --port $(PORT) --no-access-log
 
 lint: $(VENV)/.dev-installed ## ruff lint and format check
 	$(BIN)/ruff check .

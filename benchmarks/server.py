@@ -57,19 +57,23 @@ def serve(
     timeout: float = 60.0,
     health_path: str | None = "/health",
     ready: Callable[[str], tuple[str, bytes]] | None = None,
+    log_to: Path | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
     """Run uvicorn; yields (base URL, process, seconds to the first good answer).
 
-    Readiness is a 200 from ``GET health_path``, or from the POST that ``ready(base)`` names.
+    Our service runs under ``app.serve`` (the runner the Makefile and the image use), any other app
+    under plain uvicorn. Readiness is a 200 from ``GET health_path``, or from the POST that
+    ``ready(base)`` names. ``log_to`` sends the server's stderr to a file (for logs read afterwards).
     """
     port = free_port()
     started = time.perf_counter()
+    runner = ["app.serve"] if app == "app.main:app" else ["uvicorn", app]
+    log_file = open(log_to, "wb") if log_to is not None else None  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [
             python,
             "-m",
-            "uvicorn",
-            app,
+            *runner,
             "--host",
             "127.0.0.1",
             "--port",
@@ -83,14 +87,15 @@ def serve(
         ],
         cwd=cwd,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file if log_file is not None else subprocess.PIPE,
         env={**os.environ, "CLAIM_RISK_LOG_LEVEL": "warning", **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
             if proc.poll() is not None:
-                err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                err = proc.stderr.read().decode() if proc.stderr else log_to.read_text() if log_to else ""
+                err = err[-2000:]
                 raise RuntimeError(f"server exited with {proc.returncode}: {err}")
             try:
                 if ready is not None:
@@ -112,6 +117,8 @@ def serve(
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if log_file is not None:
+            log_file.close()
 
 
 async def _load(url: str, bodies: list[bytes], connections: int, seconds: float) -> dict[str, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.reliability import hostile
+from benchmarks.reliability import hostile, sigterm_under_load
 from benchmarks.server import rss_mb, serve
 
 EXPECTED = {
@@ -35,3 +35,13 @@ def test_hostile_requests_get_their_documented_4xx(tiny_model_dir: Path) -> None
     assert slow["seconds"] < 0.8 * 40 * 0.02 + 0.5
     assert all(r["seconds"] < 5 for r in results)
     assert after - before < 50, f"memory grew from {before:.0f} MB to {after:.0f} MB while refusing"
+
+
+def test_sigterm_under_load_drains_and_exits_zero(tiny_model_dir: Path) -> None:
+    r = sigterm_under_load(env={"CLAIM_RISK_MODEL_DIR": str(tiny_model_dir)}, clients=4)
+    assert r["exit_code"] == 0
+    assert r["received"] > 0, "the load must have reached the server before the signal"
+    assert r["dropped"] == 0, "every request the server received must be answered with 200"
+    # Clients hammer back to back on kept-alive connections, so every connection was active inside
+    # the drain window: none should have been closed with a request unread.
+    assert r["unread"] == []
