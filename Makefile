@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help serve test lint typecheck validate train train-quick data-card external published bench docker-test lock clean
+.PHONY: help serve test lint typecheck validate train train-quick data-card external published bench audit docker-test lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ train-quick: $(VENV)/.dev-installed ## retrain with the committed hyper-paramete
 
 external: $(VENV)/.dev-installed ## evaluate the committed model on ../shared/ seeds and corpora
 	$(BIN)/python -m training external
+
+audit: $(VENV)/.dev-installed ## pip-audit the locked dependencies (needs a reachable vulnerability service)
+	$(BIN)/python .ci/audit.py
 
 published: $(VENV)/.dev-installed ## reproduce the published PubMed tables with our pipeline code
 	$(BIN)/python -m training published

@@ -108,14 +108,14 @@ def services(seconds: float, conns: tuple[int, ...], with_mlserver: bool) -> tup
     rows: list[Row] = []
     results: dict[Any, Any] = {}
     for workers in (1, 2):
-        name = f"ours, {workers} worker(s), all features on"
+        name = OURS[workers]
         with serve(workers=workers, extra=["--loop", "uvloop", "--http", "httptools"]) as (base, proc, startup):
             rows.append((f"{name}: start-up to first answer", f"{startup:.2f} s"))
             rows += _load_rows(name, f"{base}/score", ours, conns, seconds, results)
             per_worker = rss_mb(proc.pid, with_children=True) / (workers + (1 if workers > 1 else 0))
             rows.append((f"{name}: resident memory per process after load", f"{per_worker:.0f} MB"))
     artifact = DEFAULT_MODEL_DIR / ARTIFACT_NAME
-    name = "minimal FastAPI + predict_proba, 1 worker"
+    name = MINIMAL
     with serve(
         "benchmarks.peers.minimal_app:app",
         env={"CLAIM_RISK_ARTIFACT": str(artifact)},
@@ -127,12 +127,23 @@ def services(seconds: float, conns: tuple[int, ...], with_mlserver: bool) -> tup
         rows += _load_rows(name, f"{base}/predict", minimal, conns, seconds, results)
         rows.append((f"{name}: resident memory after load", f"{rss_mb(proc.pid):.0f} MB"))
     if with_mlserver:
-        name = "MLServer 1.7.1 + mlserver-sklearn, default settings"
-        with tempfile.TemporaryDirectory() as tmp, mlserver(artifact, Path(tmp)) as (url, proc, startup):
-            rows.append((f"{name}: start-up to first answer", f"{startup:.2f} s"))
-            rows += _load_rows(name, url, {n: v2_body(ts) for n, ts in texts.items()}, conns, seconds, results)
-            rows.append((f"{name}: resident memory after load (all processes)", f"{rss_mb(proc.pid):.0f} MB"))
+        for parallel, name in MLSERVER_SETUPS.items():
+            with tempfile.TemporaryDirectory() as tmp, mlserver(artifact, Path(tmp), parallel) as (url, proc, startup):
+                rows.append((f"{name}: start-up to first answer", f"{startup:.2f} s"))
+                rows += _load_rows(name, url, {n: v2_body(ts) for n, ts in texts.items()}, conns, seconds, results)
+                rows.append((f"{name}: resident memory after load (all processes)", f"{rss_mb(proc.pid):.0f} MB"))
     return rows, results
+
+
+#: MLServer setups measured: its default (inference in 1 process beside the HTTP server's, so 2
+#: processes like our 2 workers) and inference in the server's own process (1 process, like ours
+#: with 1 worker).
+MLSERVER_SETUPS: dict[int | None, str] = {
+    None: "MLServer 1.7.1 + mlserver-sklearn, default settings (parallel_workers 1: 2 processes)",
+    0: "MLServer 1.7.1 + mlserver-sklearn, parallel_workers 0 (1 process)",
+}
+OURS = {1: "ours, 1 worker(s), all features on", 2: "ours, 2 worker(s), all features on"}
+MINIMAL = "minimal FastAPI + predict_proba, 1 worker"
 
 
 def batch_cli(n: int) -> tuple[list[Row], dict[int, float]]:
@@ -172,24 +183,35 @@ def batch_cli(n: int) -> tuple[list[Row], dict[int, float]]:
 
 
 def ratios(results: dict[Any, Any], ceiling: float, cli: dict[int, float], conns: tuple[int, ...]) -> list[Row]:
+    """Ours against each peer: same process count, and each side's best setup on this machine."""
+    mls_default, mls_single = MLSERVER_SETUPS[None], MLSERVER_SETUPS[0]
+    pairs = [
+        (OURS[1], MINIMAL, "ours (1 worker) / minimal FastAPI (1 worker)"),
+        (OURS[1], mls_single, "ours (1 worker) / MLServer in 1 process"),
+        (OURS[2], mls_default, "ours (2 workers) / MLServer default (2 processes)"),
+        (OURS[1], mls_default, "ours (1 worker) / MLServer default (2 processes)"),
+    ]
     rows: list[Row] = []
-    ours, minimal, mls = (
-        "ours, 1 worker(s), all features on",
-        "minimal FastAPI + predict_proba, 1 worker",
-        "MLServer 1.7.1 + mlserver-sklearn, default settings",
-    )
     for c in conns:
         for per in (1, 32):
-            mine = results.get((ours, per, c))
-            for peer in (minimal, mls):
-                theirs = results.get((peer, per, c))
+            for mine_name, peer_name, label in pairs:
+                mine, theirs = results.get((mine_name, per, c)), results.get((peer_name, per, c))
                 if mine and theirs:
                     rows.append(
                         (
-                            f"ratio, {per}-sentence requests, {c} connections: ours / {peer.split(',')[0]}",
+                            f"ratio, {per}-sentence requests, {c} connections: {label}",
                             f"{mine['rps'] / theirs['rps']:.2f}x",
                         )
                     )
+            best_mine = max((results.get((n, per, c)) or {"rps": 0.0})["rps"] for n in OURS.values())
+            best_mls = max((results.get((n, per, c)) or {"rps": 0.0})["rps"] for n in MLSERVER_SETUPS.values())
+            if best_mine and best_mls:
+                rows.append(
+                    (
+                        f"ratio, {per}-sentence requests, {c} connections: best of ours / best of MLServer's setups",
+                        f"{best_mine / best_mls:.2f}x",
+                    )
+                )
     rows.append(("ratio: batch CLI (1 worker) / predict_proba batch-512 ceiling", f"{cli[1] / ceiling:.0%}"))
     return rows
 

@@ -12,7 +12,7 @@ fall back to the union itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -25,6 +25,9 @@ __all__ = ["WORD_CACHE_SIZE", "FastTfidf", "Rows"]
 
 #: Distinct words whose character n-grams are kept; the cache is emptied when full.
 WORD_CACHE_SIZE = 200_000
+#: Below this many words in a batch, per-word counts are summed in Python rather than by a sparse
+#: product (whose fixed cost is larger for a sentence or two); measured in docs/benchmarks.md.
+SMALL_BATCH_WORDS = 64
 
 
 class Rows(NamedTuple):
@@ -36,11 +39,12 @@ class Rows(NamedTuple):
 
 
 class _Block:
-    """One fitted vectorizer: turns a document into (column, count) pairs of its vocabulary."""
+    """One fitted vectorizer: turns a batch of documents into a CSR matrix of term counts."""
 
     def __init__(self, vectorizer: TfidfVectorizer, offset: int) -> None:
         self.analyzer: Callable[[str], list[str]] = vectorizer.build_analyzer()
         self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.width = len(self.vocabulary)
         self.idf: np.ndarray[Any, np.dtype[np.float64]] = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.sublinear = bool(vectorizer.sublinear_tf)
         self.offset = offset
@@ -49,24 +53,83 @@ class _Block:
         self.per_word = vectorizer.analyzer == "char_wb"
         self.preprocess: Callable[[str], str] = vectorizer.build_preprocessor()
         self.word_ngrams: Callable[[str], list[str]] = vectorizer._char_wb_ngrams
-        self.cache: dict[str, list[tuple[int, int]]] = {}
+        self.cache: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {}
 
-    def counts(self, doc: str) -> Collection[tuple[int, int]]:
+    def counts(self, docs: Sequence[str]) -> Rows:
+        """Term counts of ``docs`` as CSR arrays (one row each); column order within a row is arbitrary."""
+        return self._per_word_counts(docs) if self.per_word else self._analyzer_counts(docs)
+
+    def _analyzer_counts(self, docs: Sequence[str]) -> Rows:
         get = self.vocabulary.get
-        if not self.per_word:
-            return [(j, c) for term, c in Counter(self.analyzer(doc)).items() if (j := get(term)) is not None]
-        total: dict[int, int] = {}
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        columns: list[int] = []
+        values: list[int] = []
+        for i, doc in enumerate(docs):
+            for term, c in Counter(self.analyzer(doc)).items():
+                if (j := get(term)) is not None:
+                    columns.append(j)
+                    values.append(c)
+            indptr[i + 1] = len(columns)
+        return Rows(indptr, np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float64))
+
+    def _per_word_counts(self, docs: Sequence[str]) -> Rows:
+        index: dict[str, int] = {}
+        word_ids: list[int] = []
+        doc_indptr = [0]
+        for doc in docs:
+            for word in self.preprocess(doc).split():
+                word_ids.append(index.setdefault(word, len(index)))
+            doc_indptr.append(len(word_ids))
         cache = self.cache
-        for word in self.preprocess(doc).split():
-            hits = cache.get(word)
-            if hits is None:
-                hits = [(j, c) for term, c in Counter(self.word_ngrams(word)).items() if (j := get(term)) is not None]
-                if len(cache) >= WORD_CACHE_SIZE:
-                    cache.clear()
-                cache[word] = hits
-            for j, c in hits:
-                total[j] = total.get(j, 0) + c
-        return total.items()
+        if len(cache) + len(index) > WORD_CACHE_SIZE:
+            cache.clear()
+        pieces = [cache.get(word) or self._word(word) for word in index]
+        if len(word_ids) < SMALL_BATCH_WORDS:
+            return self._sum_small(pieces, word_ids, doc_indptr)
+        # counts = (documents x distinct words) @ (distinct words x n-grams): the per-document
+        # sums run inside scipy's sparse product, not in a Python loop over every n-gram.
+        word_indptr = np.zeros(len(pieces) + 1, dtype=np.int64)
+        np.cumsum([len(cols) for cols, _ in pieces], out=word_indptr[1:])
+        by_word = sparse.csr_matrix(
+            (np.concatenate([v for _, v in pieces]), np.concatenate([c for c, _ in pieces]), word_indptr),
+            shape=(len(pieces), self.width),
+        )
+        occurrences = sparse.csr_matrix(
+            (np.ones(len(word_ids)), np.asarray(word_ids, dtype=np.int32), doc_indptr),
+            shape=(len(docs), len(pieces)),
+        )
+        product = occurrences @ by_word
+        return Rows(product.indptr.astype(np.int64), product.indices.astype(np.int64), product.data)
+
+    @staticmethod
+    def _sum_small(
+        pieces: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]], word_ids: list[int], doc_indptr: list[int]
+    ) -> Rows:
+        # A few words: scipy's fixed cost per matrix exceeds summing the n-grams in a dict.
+        lists = [(cols.tolist(), vals.tolist()) for cols, vals in pieces]
+        indptr = np.zeros(len(doc_indptr), dtype=np.int64)
+        columns: list[int] = []
+        values: list[float] = []
+        for d in range(len(doc_indptr) - 1):
+            total: dict[int, float] = {}
+            for w in word_ids[doc_indptr[d] : doc_indptr[d + 1]]:
+                cols, vals = lists[w]
+                for j, c in zip(cols, vals, strict=True):
+                    total[j] = total.get(j, 0.0) + c
+            columns.extend(total)
+            values.extend(total.values())
+            indptr[d + 1] = len(columns)
+        return Rows(indptr, np.asarray(columns, dtype=np.int64), np.asarray(values, dtype=np.float64))
+
+    def _word(self, word: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+        get = self.vocabulary.get
+        hits = [(j, c) for term, c in Counter(self.word_ngrams(word)).items() if (j := get(term)) is not None]
+        entry = (
+            np.fromiter((j for j, _ in hits), dtype=np.int32, count=len(hits)),
+            np.fromiter((c for _, c in hits), dtype=np.float64, count=len(hits)),
+        )
+        self.cache[word] = entry
+        return entry
 
 
 def _supported(vectorizer: Any) -> bool:
@@ -109,22 +172,13 @@ class FastTfidf:
         n = len(docs)
         rows, cols, vals = [], [], []
         for block in self._blocks:
-            columns: list[int] = []
-            counts: list[int] = []
-            lengths = np.zeros(n, dtype=np.int64)
-            for i, doc in enumerate(docs):
-                pairs = block.counts(doc)
-                if pairs:
-                    js, cs = zip(*pairs, strict=True)
-                    columns.extend(js)
-                    counts.extend(cs)
-                    lengths[i] = len(js)
-            col = np.asarray(columns, dtype=np.int64)
-            tf = np.asarray(counts, dtype=np.float64)
+            counts = block.counts(docs)
+            col = counts.indices
+            tf = counts.data
             if block.sublinear:
                 tf = 1.0 + np.log(tf)
             val = tf * block.idf[col]
-            row = np.repeat(np.arange(n), lengths)
+            row = np.repeat(np.arange(n), np.diff(counts.indptr))
             norms = np.sqrt(np.bincount(row, weights=val * val, minlength=n))
             val /= norms[row]
             rows.append(row)

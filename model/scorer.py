@@ -34,6 +34,9 @@ __all__ = ["Scorer", "DocumentInput", "EVIDENCE_TERMS"]
 #: How many evidence terms a unit reports at most.
 EVIDENCE_TERMS = 5
 _EMPTY_COUNTS = dict.fromkeys(LABELS, 0)
+#: Up to this many units, evidence is ranked row by row; above, in one vectorised pass, whose
+#: fixed cost is higher (measured: docs/benchmarks.md).
+_PER_ROW_EVIDENCE = 2
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,42 @@ class Scorer:
         names = self.feature_names
         return [{"term": names[indices[i]], "contribution": float(contributions[i])} for i in ranked]
 
+    def evidence_rows(
+        self, features: Rows, competitors: NDArray[np.intp], top: int = EVIDENCE_TERMS
+    ) -> list[list[dict[str, Any]]]:
+        """:meth:`evidence` for every row at once (row ``i`` against ``competitors[i]``)."""
+        n = len(features.indptr) - 1
+        if n <= _PER_ROW_EVIDENCE:
+            return [self.evidence(features, i, int(competitors[i]), top) for i in range(n)]
+        row = np.repeat(np.arange(n), np.diff(features.indptr))
+        contributions = features.data * self._evidence_weights[competitors[row], features.indices]
+        keep = np.flatnonzero(contributions > 0)
+        row, indices, contributions = row[keep], features.indices[keep], contributions[keep]
+        # Candidates first, cheaply: each row's `top` largest plus anything tied with its last one
+        # (features that always co-occur in training have equal weights, so ties are common).
+        order = np.argsort(-contributions)
+        order = order[np.argsort(row[order], kind="stable")]
+        ranked_rows, ranked = row[order], contributions[order]
+        starts = np.searchsorted(ranked_rows, np.arange(n + 1))
+        rank = np.arange(len(order)) - starts[ranked_rows]
+        # Each row's `top`-th largest contribution (its smallest, if it has fewer); empty rows get
+        # a placeholder that no entry reads.
+        nth = np.clip(starts[:-1] + np.minimum(top, np.diff(starts)) - 1, 0, None)
+        last = ranked[np.minimum(nth, len(ranked) - 1)] if len(ranked) else np.zeros(n)
+        candidates = order[(rank < top) | (ranked == last[ranked_rows])]
+        row, indices, contributions = row[candidates], indices[candidates], contributions[candidates]
+        # Exact order among the candidates: by row; largest first; equal contributions in feature order.
+        order = np.lexsort((indices, -contributions, row))
+        row, indices, contributions = row[order], indices[order], contributions[order]
+        starts = np.searchsorted(row, np.arange(n))
+        rank = np.arange(len(row)) - starts[row]
+        chosen = rank < top
+        names = self.feature_names
+        result: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        for r, j, c in zip(row[chosen].tolist(), indices[chosen].tolist(), contributions[chosen].tolist(), strict=True):
+            result[r].append({"term": names[j], "contribution": c})
+        return result
+
     # -- documents ---------------------------------------------------------
 
     def score_documents(
@@ -146,6 +185,7 @@ class Scorer:
         others[:, RISK_INDEX] = -1.0
         competitor = others.argmax(axis=1)
         probs_list = probs.tolist()
+        evidence = self.evidence_rows(features, competitor) if explain and features is not None else [[] for _ in units]
         results: list[dict[str, Any]] = []
         row = 0
         for doc, spans in zip(documents, spans_per_doc):
@@ -168,11 +208,7 @@ class Scorer:
                         "risk": risk,
                         "probabilities": dict(zip(LABELS, p)),
                         "flagged": risk >= cut,
-                        "evidence": (
-                            self.evidence(features, row, int(competitor[row]))
-                            if explain and features is not None
-                            else []
-                        ),
+                        "evidence": evidence[row],
                     }
                 )
                 row += 1

@@ -46,8 +46,14 @@ def v2_body(texts: list[str]) -> bytes:
 
 
 @contextmanager
-def mlserver(artifact: Path, workdir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
-    """Run MLServer on loopback ports; yields (infer URL, process, seconds to ready)."""
+def mlserver(
+    artifact: Path, workdir: Path, parallel_workers: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+    """Run MLServer on loopback ports; yields (infer URL, process, seconds to ready).
+
+    ``parallel_workers`` is MLServer's own setting: its default (1) runs inference in one process
+    beside the HTTP server's; 0 runs it in the server's process; None leaves the default.
+    """
     exe = ensure_venv()
     model_dir = workdir / "claim-risk"
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -69,6 +75,7 @@ def mlserver(artifact: Path, workdir: Path) -> Iterator[tuple[str, subprocess.Po
                 "http_port": http_port,
                 "grpc_port": free_port(),
                 "metrics_port": free_port(),
+                **({} if parallel_workers is None else {"parallel_workers": parallel_workers}),
             }
         )
     )

@@ -54,6 +54,22 @@ def test_evidence_is_exact(scorer: Scorer, tiny_model: LoadedModel) -> None:
         assert [t["contribution"] for t in top] == sorted((t["contribution"] for t in top), reverse=True)
 
 
+def test_batch_evidence_equals_a_plain_sort_per_row(scorer: Scorer) -> None:
+    texts = [t for t in TEXTS if t] * 3 + ["kratom kratom kratom", "zzz unseen words only"]
+    features = scorer._fast.transform_rows(texts)
+    competitors = np.array([i % 2 for i in range(len(texts))])
+    batch = scorer.evidence_rows(features, competitors)
+    assert len(texts) > 2, "large enough for the vectorised path"
+    for i, competitor in enumerate(competitors):
+        lo, hi = features.indptr[i], features.indptr[i + 1]
+        idx, val = features.indices[lo:hi], features.data[lo:hi]
+        terms = val * scorer._evidence_weights[competitor][idx]
+        # Largest first, ties in feature order: the plain, slow definition.
+        expected = sorted((-c, int(j)) for c, j in zip(terms, idx, strict=True) if c > 0)[:5]
+        names = scorer.feature_names
+        assert batch[i] == [{"term": names[j], "contribution": -c} for c, j in expected]
+
+
 def test_hedges_are_not_evidence_for_risk(scorer: Scorer) -> None:
     (result,) = scorer.score_documents([DocumentInput(text="The powder may ease arthritis pain for some people.")])
     (sentence,) = result["sentences"]
