@@ -80,15 +80,12 @@ class Scorer:
 
     def _softmax(self, features: sparse.csr_matrix | Rows) -> NDArray[np.float64]:
         if isinstance(features, Rows):
-            n = len(features.indptr) - 1
-            row = np.repeat(np.arange(n), np.diff(features.indptr))
-            weighted = features.data[:, None] * self._weights_t[features.indices]
-            logits = np.empty((n, len(LABELS)), dtype=np.float64)
-            for k in range(len(LABELS)):
-                logits[:, k] = np.bincount(row, weights=weighted[:, k], minlength=n)
-            logits += self._intercept
-        else:
-            logits = np.asarray(features @ self._weights_t) + self._intercept
+            # scipy's sparse-dense product (C++) beats gathering weights in numpy ~5x at 37 units.
+            features = sparse.csr_matrix(
+                (features.data, features.indices, features.indptr),
+                shape=(len(features.indptr) - 1, self._weights_t.shape[0]),
+            )
+        logits = np.asarray(features @ self._weights_t) + self._intercept
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)
