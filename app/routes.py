@@ -15,6 +15,7 @@ from app.errors import ApiError, validation_fields
 from app.metrics import Metrics
 from app.schemas import SCORE_EXAMPLE, ErrorResponse, HealthResponse, ModelInfo, ScoreRequest, ScoreResponse
 from model.labels import RISK_LABEL
+from model.render import render_results
 from model.scorer import DocumentInput, Scorer
 
 __all__ = ["router", "ERROR_RESPONSES"]
@@ -50,15 +51,17 @@ def services(request: Request) -> Services:
     return Services(scorer=state.scorer, settings=state.settings, metrics=state.metrics)
 
 
-class JSONBytes(Response):
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-        except UnicodeEncodeError:
-            # Lone surrogates in the input: escape them so the JSON stays valid and exact.
-            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+def _score_json(model: dict[str, str], threshold: float, results: list[dict[str, Any]]) -> bytes:
+    """The /score body: results rendered by template (model/render.py), the rest by json."""
+    head = json.dumps(model, ensure_ascii=False, separators=(",", ":"))
+    cut = json.dumps(threshold, allow_nan=False)
+    text = f'{{"model":{head},"threshold":{cut},"results":{render_results(results)}}}'
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates in the input: escape them so the JSON stays valid and exact.
+        content = {"model": model, "threshold": threshold, "results": results}
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 def _validate_body(body: bytes) -> ScoreRequest:
@@ -173,13 +176,8 @@ async def score(request: Request) -> Response:
         "sentences": len(risks),
         "flagged": sum(1 for r in results if r["flagged"]),
     }
-    return JSONBytes(
-        {
-            "model": {"name": scorer.model.name, "version": scorer.model.version},
-            "threshold": threshold,
-            "results": results,
-        }
-    )
+    model = {"name": scorer.model.name, "version": scorer.model.version}
+    return Response(_score_json(model, threshold, results), media_type="application/json")
 
 
 @router.get("/health", response_model=HealthResponse, summary="Liveness: the process is up and the model loaded")

@@ -8,7 +8,6 @@ the model once) and written back in input order.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from model.artifact import DEFAULT_MODEL_DIR, load_model
+from model.render import render_result
 from model.scorer import DocumentInput, Scorer
 
 __all__ = ["read_documents", "score_stream", "InputError", "CHUNK_DOCUMENTS"]
@@ -97,11 +97,7 @@ def _score_chunk(args: tuple[list[DocumentInput], float | None, bool]) -> str:
 
 
 def _render(results: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    for result in results:
-        buffer.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
-        buffer.write("\n")
-    return buffer.getvalue()
+    return "".join(render_result(result) + "\n" for result in results)
 
 
 def score_stream(
