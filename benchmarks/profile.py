@@ -24,6 +24,7 @@ from app.main import create_app
 from benchmarks.corpus import sentences
 from model.artifact import load_model
 from model.labels import RISK_INDEX
+from model.render import render_results
 from model.scorer import DocumentInput, Scorer
 from model.sentences import split_sentences
 
@@ -118,8 +119,11 @@ def steps(n: int, repeat: int) -> None:
             lambda: [scorer.evidence(features, i, int(c)) for i, c in enumerate(competitors)], repeat
         ),
         "score_documents (all of the above and the result dicts)": _each(lambda: scorer.score_documents(docs), repeat),
-        "JSON rendering of the results": _each(
+        "JSON of the results, generic json.dumps": _each(
             lambda: json.dumps(results, ensure_ascii=False, allow_nan=False, separators=(",", ":")), repeat
+        ),
+        "JSON of the results, template (model/render.py, what the service uses)": _each(
+            lambda: render_results(results), repeat
         ),
     }
     print(f"{n} documents, {len(units)} units ({np.diff(features.indptr).sum():,} features in all):")
