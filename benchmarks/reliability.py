@@ -153,7 +153,7 @@ def _hammer(base: str, stop: threading.Event, results: list[_Attempt], prefix: s
             results.append(attempt)
 
 
-def sigterm_under_load(env: dict[str, str] | None = None, clients: int = 8) -> dict[str, Any]:
+def sigterm_under_load(env: dict[str, str] | None = None, clients: int = 8, workers: int = 1) -> dict[str, Any]:
     """SIGTERM while clients post; the server's own request log says which requests it received.
 
     A request counts as received (in flight) if the server logged it: the log line is written when
@@ -163,7 +163,8 @@ def sigterm_under_load(env: dict[str, str] | None = None, clients: int = 8) -> d
     """
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
-        with serve(env={**(env or {}), "CLAIM_RISK_LOG_LEVEL": "info"}, log_to=log) as (base, proc, _):
+        settings = {**(env or {}), "CLAIM_RISK_LOG_LEVEL": "info"}
+        with serve(env=settings, log_to=log, workers=workers) as (base, proc, _):
             stop, results = threading.Event(), list[_Attempt]()
             threads = [threading.Thread(target=_hammer, args=(base, stop, results)) for _ in range(clients)]
             for t in threads:
@@ -195,19 +196,20 @@ def sigterm_under_load(env: dict[str, str] | None = None, clients: int = 8) -> d
     }
 
 
-def graceful_shutdown(runs: int = 1) -> list[Row]:
+def graceful_shutdown(runs: int = 1, workers: int = 1) -> list[Row]:
     rows: list[Row] = []
     for k in range(runs):
-        r = sigterm_under_load()
+        r = sigterm_under_load(workers=workers)
         kinds = sorted(set(r["unread"]))
         rows.append(
             (
-                f"SIGTERM under load (8 clients posting ~160-sentence requests), run {k + 1} of {runs}",
+                f"SIGTERM under load ({workers} worker(s), 8 clients posting ~160-sentence requests), "
+                f"run {k + 1} of {runs}",
                 f"exit code {r['exit_code']}; of {r['sent_before']} requests sent before the signal the server "
                 f"received {r['received']} and answered {r['received'] - r['dropped']} with 200 "
                 f"({r['dropped']} dropped); {len(r['unread'])} were sent on connections it closed before reading "
                 f"them" + (f" (client saw: {', '.join(kinds)})" if kinds else "") + f"; after the signal "
-                f"{r['answered_after']} were answered during the drain and {r['refused_after']} refused",
+                f"{r['answered_after']} were answered and {r['refused_after']} refused",
             )
         )
     return rows
@@ -305,6 +307,7 @@ def main() -> None:
         rows += hostile_rows(base, proc.pid)
         rows += sustained(base, proc.pid, seconds, args.connections)
     rows += graceful_shutdown(runs=1 if args.quick else 5)
+    rows += graceful_shutdown(runs=1 if args.quick else 3, workers=2)
     rows += killed_worker()
     rows += startup_faults()
     print_table(
