@@ -105,7 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             # /score parses its body itself (fast path); publish the request model it validates against.
             _, defs = models_json_schema([(ScoreRequest, "validation")], ref_template="#/components/schemas/{model}")
-            schema.setdefault("components", {}).setdefault("schemas", {}).update(defs.get("$defs", {}))
+            models = defs.get("$defs", {})
+            # The limits are settings, not model constants: publish this server's, so that a
+            # schema-valid request is never refused with 413 for its count or length.
+            limits = getattr(app.state, "settings", None) or settings or Settings()
+            models["ScoreRequest"]["properties"]["documents"]["maxItems"] = limits.max_documents
+            models["ScoreRequest"]["properties"]["text"]["maxLength"] = limits.max_document_chars
+            models["Document"]["properties"]["text"]["maxLength"] = limits.max_document_chars
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(models)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -49,6 +49,16 @@ def test_openapi_documents_score(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_openapi_publishes_this_servers_limits(tiny_model_dir: Path) -> None:
+    with make_client(tiny_model_dir, max_documents=7, max_document_chars=99) as c:
+        schemas = c.get("/openapi.json").json()["components"]["schemas"]
+        assert schemas["ScoreRequest"]["properties"]["documents"]["maxItems"] == 7
+        assert schemas["ScoreRequest"]["properties"]["text"]["maxLength"] == 99
+        assert schemas["Document"]["properties"]["text"]["maxLength"] == 99
+        refused = c.post("/score", json={"documents": [{"text": "x"}] * 8})
+        assert refused.status_code == 413
+
+
 def test_api_keys(tiny_model_dir: Path) -> None:
     with make_client(tiny_model_dir, api_keys="k-one, k-two") as c:
         assert c.get("/health").status_code == 200
