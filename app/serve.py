@@ -1,10 +1,17 @@
-"""Run the service under uvicorn, exiting 0 after a graceful shutdown on SIGTERM or SIGINT.
+"""Run the service under uvicorn, draining connections and exiting 0 on SIGTERM or SIGINT.
 
 ``python -m app.serve [uvicorn options]`` is ``uvicorn app.main:app [options]`` (same flags, same
-``UVICORN_*`` environment variables) with one difference. Since 0.29, uvicorn re-raises the signal
-it caught once it has drained its connections, so a process that shut down cleanly still dies "of
-SIGTERM" (exit status 143, or -15 from Python). Orchestrators and CI read that as a crash; a clean,
-requested shutdown should exit 0. A start-up failure still exits non-zero (3 for a refused model).
+``UVICORN_*`` environment variables) with two differences, both in a single-process server:
+
+- Since 0.29, uvicorn re-raises the signal it caught once it has shut down, so a process that
+  stopped cleanly still dies "of SIGTERM" (exit status 143, or -15 from Python). Orchestrators and
+  CI read that as a crash; a clean, requested shutdown exits 0 here. A start-up failure still
+  exits non-zero (3 for a refused model).
+- Requests that arrive on open keep-alive connections just after the signal are answered, not
+  reset (``GracefulServer.shutdown``).
+
+With several workers uvicorn's supervisor owns the signals (and exits 0); its workers are spawned
+processes that build uvicorn's own server, so the drain does not apply inside them.
 """
 
 from __future__ import annotations
@@ -69,8 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0].startswith("-"):
         args.insert(0, APP)
     # uvicorn.run builds its server from the name `Server` in uvicorn.main (the module, which the
-    # package shadows with the click command of the same name); with several workers the
-    # supervisor owns the signals and already exits 0.
+    # package shadows with the click command of the same name).
     import_module("uvicorn.main").Server = GracefulServer  # type: ignore[attr-defined]
     uvicorn.main.main(args=args, prog_name="python -m app.serve")
 
