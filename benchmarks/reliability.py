@@ -17,6 +17,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,13 +147,13 @@ class _Attempt:
     error: str = ""  # the client's exception class when there was no response
 
 
-def _hammer(base: str, stop: threading.Event, results: list[_Attempt], prefix: str = "") -> None:
+def _hammer(base: str, stop: threading.Event, results: list[_Attempt]) -> None:
     body = json.dumps({"documents": [{"text": d} for d in documents(4, 40)]}).encode()
     with httpx.Client(timeout=30) as client:
         n = 0
         while not stop.is_set():
             n += 1
-            attempt = _Attempt(time.perf_counter(), f"{prefix}{threading.get_ident()}-{n}", 0)
+            attempt = _Attempt(time.perf_counter(), f"{threading.get_ident()}-{n}", 0)
             try:
                 attempt.status = client.post(
                     f"{base}/score",
@@ -161,6 +163,22 @@ def _hammer(base: str, stop: threading.Event, results: list[_Attempt], prefix: s
             except httpx.HTTPError as exc:
                 attempt.error = type(exc).__name__
             results.append(attempt)
+
+
+@contextmanager
+def _clients(base: str, clients: int = 8) -> Iterator[list[_Attempt]]:
+    """``clients`` threads posting to /score back to back until the block ends; yields their attempts."""
+    stop, results = threading.Event(), list[_Attempt]()
+    threads = [threading.Thread(target=_hammer, args=(base, stop, results)) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(2.0)
+        yield results
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
 
 
 def sigterm_under_load(env: dict[str, str] | None = None, clients: int = 8, workers: int = 1) -> dict[str, Any]:
@@ -174,18 +192,10 @@ def sigterm_under_load(env: dict[str, str] | None = None, clients: int = 8, work
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
         settings = {**(env or {}), "CLAIM_RISK_LOG_LEVEL": "info"}
-        with serve(env=settings, log_to=log, workers=workers) as (base, proc, _):
-            stop, results = threading.Event(), list[_Attempt]()
-            threads = [threading.Thread(target=_hammer, args=(base, stop, results)) for _ in range(clients)]
-            for t in threads:
-                t.start()
-            time.sleep(2.0)
+        with serve(env=settings, log_to=log, workers=workers) as (base, proc, _), _clients(base, clients) as results:
             signalled = time.perf_counter()
             proc.send_signal(signal.SIGTERM)
             code = proc.wait(timeout=60)
-            stop.set()
-            for t in threads:
-                t.join()
         logged: dict[str, int] = {}
         for line in log.read_text().splitlines():
             if line.startswith("{"):
@@ -229,19 +239,12 @@ def killed_worker() -> list[Row]:
     from benchmarks.server import children
 
     with serve(workers=2) as (base, proc, _):
-        stop, results = threading.Event(), list[_Attempt]()
-        threads = [threading.Thread(target=_hammer, args=(base, stop, results)) for _ in range(8)]
-        for t in threads:
-            t.start()
-        time.sleep(2.0)
-        workers_before = [p for p in children(proc.pid) if _is_worker(p)]
-        victim = workers_before[0]
-        killed_at = time.perf_counter()
-        os.kill(victim, signal.SIGKILL)
-        time.sleep(6.0)
-        stop.set()
-        for t in threads:
-            t.join()
+        with _clients(base) as results:
+            workers_before = [p for p in children(proc.pid) if _is_worker(p)]
+            victim = workers_before[0]
+            killed_at = time.perf_counter()
+            os.kill(victim, signal.SIGKILL)
+            time.sleep(6.0)
         workers_after = [p for p in children(proc.pid) if _is_worker(p)]
     failures = len([a for a in results if a.status != 200])
     ok_after = len([a for a in results if a.started > killed_at + 3 and a.status == 200])
